@@ -1,0 +1,68 @@
+// paspor-lab run <scenario>: one load scenario against a fresh stack (or --target), judged by its
+// thresholds and the target's invariants. Exit 0 pass, 99 fail, 2 usage, 1 (or k6's code) could not run.
+import type { Command } from 'commander';
+import { exitSoon } from '../src/exit-soon.ts';
+import { progressPrinter } from '../src/progress.ts';
+import { parseRunOptions, type RunFlags, UsageError } from '../src/run-options.ts';
+import { runScenario } from '../src/run-scenario.ts';
+import { SCENARIO_NAMES } from '../src/scenarios.ts';
+import { describeVerdict, EXIT_COULD_NOT_RUN, EXIT_USAGE } from '../src/verdict.ts';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run one load scenario and judge it by its SLO thresholds and the invariants')
+    .argument('<scenario>', SCENARIO_NAMES.join(' | '))
+    .option('--profile <profile>', 'target profile: legacy | hardened (default hardened)')
+    .option('--defects <list>', "comma-separated defects, replacing the profile's set")
+    .option('--short', 'short mode: each scenario well under a minute (CI)')
+    .option('--target <url>', 'an already running API (loopback only) instead of starting one')
+    .option('--billing-target <url>', 'the billing simulator of --target')
+    .option('--admin-token <token>', 'admin token of --target (default: ADMIN_TOKEN)')
+    .option('--engine <engine>', 'embedded | k6 (k6 on PATH)', 'embedded')
+    .option('--out <dir>', 'run folder (default ./runs/<run-id>)')
+    .action(async (scenario: string, flags: RunFlags) => {
+      exitSoon(await runCommand(scenario, flags));
+    });
+}
+
+export async function runCommand(scenario: string, flags: RunFlags): Promise<number> {
+  let options: ReturnType<typeof parseRunOptions>;
+  try {
+    options = parseRunOptions(scenario, flags);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`paspor-lab run: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const label = `[${options.scenario} ${options.defects ? `defects=${options.defects.join(',') || 'none'}` : options.profile}]`;
+  const printer = progressPrinter(label);
+  const abort = new AbortController();
+  const onSignal = () => abort.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  try {
+    const outcome = await runScenario(options, {
+      onProgress: (p) => printer.update(p),
+      onStep: (line) => printer.note(line),
+      signal: abort.signal,
+    });
+    printer.done();
+    const lines = [`${label} ${describeVerdict(outcome.verdict)}`];
+    if (outcome.meta.knee) {
+      lines.push(
+        `${label} knee: ${outcome.meta.knee.ratePerSec} iterations/s offered (${outcome.meta.knee.reason})`,
+      );
+    }
+    lines.push(`${label} run folder: ${outcome.dir}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return outcome.verdict.exitCode;
+  } catch (error) {
+    printer.done();
+    process.stderr.write(
+      `paspor-lab run: could not run ${options.scenario}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return EXIT_COULD_NOT_RUN;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
+}

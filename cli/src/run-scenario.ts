@@ -1,0 +1,208 @@
+// One run, end to end (ARCHITECTURE.md): start the target unless one is given, sample its metrics,
+// run the scenario on the chosen engine, read the invariants, judge, write the run folder.
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Stack, startStack } from '../../target-api/serve.ts';
+import { runEmbedded } from './engines/embedded.ts';
+import { runK6 } from './engines/k6.ts';
+import type { EngineResult, Progress } from './engines/types.ts';
+import { findKnee, type Knee } from './knee.ts';
+import {
+  createRunDir,
+  gitState,
+  machineInfo,
+  makeRunId,
+  RUN_FILES,
+  type RunMetadata,
+  toolVersions,
+  writeJson,
+} from './run-folder.ts';
+import type { RunOptions } from './run-options.ts';
+import { breakpointRamp, SCENARIOS } from './scenarios.ts';
+import { startServerSampler } from './server-samples.ts';
+import { EXIT_COULD_NOT_RUN, type InvariantLike, judge, type SummaryLike, type Verdict } from './verdict.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface RunHooks {
+  onProgress?: (p: Progress) => void;
+  /** One-line notes while the run is set up and wound down ("starting the target..."). */
+  onStep?: (line: string) => void;
+  signal?: AbortSignal;
+  /** Where the run folder goes when --out is absent (default: the current directory's runs/). */
+  cwd?: string;
+}
+
+export interface RunOutcome {
+  id: string;
+  dir: string;
+  verdict: Verdict;
+  meta: RunMetadata;
+  invariants: InvariantLike[] | null;
+}
+
+export class CouldNotRunError extends Error {
+  readonly code = 'ERR_COULD_NOT_RUN';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CouldNotRunError';
+  }
+}
+
+interface InvariantsAnswer {
+  ok: boolean;
+  invariants: { name: string; violations: number; examples?: unknown[] }[];
+}
+
+/**
+ * An admin read. The timeout is generous on purpose: after a collapse (legacy past its knee) the API
+ * first drains the backlog of requests the load left behind, and only then answers.
+ */
+async function adminGet<T>(url: string, token: string, timeoutMs = 90_000): Promise<T> {
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new CouldNotRunError(`GET ${url} answered ${res.status}: ${text.slice(0, 200)}`);
+  return JSON.parse(text) as T;
+}
+
+export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const spec = SCENARIOS[options.scenario];
+  const id = makeRunId(options.scenario, options.profile);
+  const dir = createRunDir(id, options.out, hooks.cwd);
+  const step = hooks.onStep ?? (() => {});
+  const startedAt = new Date();
+
+  let stack: Stack | undefined;
+  let target = options.target;
+  if (!target) {
+    step(`starting the billing simulator and the API (${options.profile})`);
+    const stackEnv = spec.stackEnv(options.short);
+    const { CLOCK_SPEED, ...env } = stackEnv;
+    try {
+      stack = await startStack({
+        profile: options.profile,
+        defects: options.defects,
+        port: 0,
+        billingPort: 0,
+        env: { LOG_LEVEL: 'warn', ...env },
+        clockSpeed: CLOCK_SPEED ? Number(CLOCK_SPEED) : 1,
+        output: { file: join(dir, 'target.log') },
+      });
+    } catch (error) {
+      throw new CouldNotRunError(
+        `the target did not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    target = { apiUrl: stack.apiUrl, billingUrl: stack.billingUrl, adminToken: stack.adminToken };
+  }
+
+  const serverOut = createWriteStream(join(dir, RUN_FILES.server));
+  const sampler = startServerSampler(`${target.apiUrl}/metrics`, (line) => serverOut.write(`${line}\n`));
+  let engine: EngineResult | undefined;
+  let invariants: InvariantsAnswer | null = null;
+  let config: { profile?: string; defects?: string[] } = {};
+  let engineError: string | undefined;
+  try {
+    config = await adminGet<typeof config>(`${target.apiUrl}/admin/config`, target.adminToken, 10_000).catch(
+      () => ({}),
+    );
+    step(`running ${options.scenario}${options.short ? ' (short)' : ''} on the ${options.engine} engine`);
+    const request = {
+      script: spec.script,
+      env: {
+        API_URL: target.apiUrl,
+        BILLING_URL: target.billingUrl,
+        ADMIN_TOKEN: target.adminToken,
+        ...(options.short ? { SHORT: '1' } : {}),
+        ...spec.scriptEnv(options.short),
+      },
+      runDir: dir,
+      testId: id,
+      onProgress: hooks.onProgress,
+      signal: hooks.signal,
+    };
+    try {
+      engine = options.engine === 'k6' ? await runK6(request) : await runEmbedded(request);
+    } catch (error) {
+      engineError = error instanceof Error ? error.message : String(error);
+    }
+    try {
+      invariants = await adminGet<InvariantsAnswer>(`${target.apiUrl}/admin/invariants`, target.adminToken);
+      writeJson(dir, RUN_FILES.invariants, invariants);
+    } catch (error) {
+      engineError ??= `the invariants could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  } finally {
+    await sampler.stop();
+    await new Promise((resolve) => serverOut.end(resolve));
+    if (stack) {
+      step('stopping the target');
+      await stack.stop();
+    }
+  }
+
+  const summary = (engine?.summary ?? null) as SummaryLike | null;
+  let verdict = judge(
+    engine?.exitCode ?? EXIT_COULD_NOT_RUN,
+    summary,
+    invariants?.invariants ?? null,
+    engine?.error,
+  );
+  if (engineError)
+    verdict = {
+      ...verdict,
+      exitCode: verdict.exitCode === 0 || verdict.exitCode === 99 ? EXIT_COULD_NOT_RUN : verdict.exitCode,
+      passed: false,
+      error: engineError,
+    };
+
+  let knee: Knee | null | undefined;
+  const timeseriesPath = join(dir, RUN_FILES.timeseries);
+  if (options.scenario === 'breakpoint' && existsSync(timeseriesPath)) {
+    knee = findKnee(readFileSync(timeseriesPath, 'utf8'), breakpointRamp(options.short));
+  }
+
+  const meta: RunMetadata = {
+    id,
+    scenario: options.scenario,
+    short: options.short,
+    profile: config.profile ?? options.profile,
+    defects: config.defects ?? options.defects ?? [],
+    engine: options.engine,
+    target: { url: target.apiUrl, billingUrl: target.billingUrl, startedByRun: stack !== undefined },
+    startedAt: startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    versions: toolVersions(repoRoot, { engine: engine?.version ?? options.engine }),
+    git: gitState(repoRoot),
+    machine: machineInfo(),
+    verdict: {
+      exitCode: verdict.exitCode,
+      passed: verdict.passed,
+      failedThresholds: verdict.failedThresholds,
+      violatedInvariants: verdict.violatedInvariants.map(({ name, violations }) => ({ name, violations })),
+      ...(verdict.error ? { error: verdict.error } : {}),
+    },
+  };
+  if (knee !== undefined) meta.knee = knee;
+  writeJson(dir, RUN_FILES.run, meta);
+  await renderReportsIfAvailable(dir, step);
+  return { id, dir, verdict, meta, invariants: invariants?.invariants ?? null };
+}
+
+/** The report renderer (reports/) turns the folder into report.html/md/json; a run without it still counts. */
+async function renderReportsIfAvailable(dir: string, step: (line: string) => void): Promise<void> {
+  const entry = new URL('../../reports/src/index.ts', import.meta.url);
+  if (!existsSync(fileURLToPath(entry))) return;
+  try {
+    const reports = (await import(entry.href)) as {
+      renderReports?: (runDir: string, options?: { formats?: string[] }) => Promise<unknown>;
+    };
+    await reports.renderReports?.(dir, { formats: ['html', 'md', 'json'] });
+  } catch (error) {
+    step(`the report could not be rendered: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

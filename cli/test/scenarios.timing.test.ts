@@ -1,0 +1,157 @@
+// Every scenario in --short mode against both profiles, through the real command (a child process:
+// the target's two services, the embedded runner, the run folder), with the verdicts of issue 5's
+// table. A failing run must fail for the named reason (an invariant, or the named threshold), and a
+// passing run must hold every threshold and every invariant.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin/paspor-lab.ts', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'paspor-scenarios-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Finished {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  violations: Record<string, number>;
+  failedThresholds: string[];
+  metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
+  run: { knee?: { ratePerSec: number } | null };
+  seconds: number;
+}
+
+async function run(scenario: string, ...flags: string[]): Promise<Finished> {
+  const out = join(scratch, `${scenario}-${flags.join('').replace(/[^a-z]/g, '')}`);
+  const started = Date.now();
+  const child = spawn(process.execPath, [bin, 'run', scenario, '--short', '--out', out, ...flags], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const read = <T>(name: string): T => {
+    const path = join(out, name);
+    if (!existsSync(path))
+      throw new Error(`${name} is missing (exit ${exitCode}):\n${stdout}${stderr.slice(-2000)}`);
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  };
+  const invariants = read<{ invariants: { name: string; violations: number }[] }>('invariants.json');
+  const summary = read<{ metrics: Finished['metrics'] }>('summary.json');
+  const runJson = read<Finished['run'] & { verdict: { failedThresholds: string[] } }>('run.json');
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    violations: Object.fromEntries(invariants.invariants.map((i) => [i.name, i.violations])),
+    failedThresholds: runJson.verdict.failedThresholds,
+    metrics: summary.metrics,
+    run: runJson,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+const violated = (r: Finished) => Object.keys(r.violations).filter((name) => (r.violations[name] ?? 0) > 0);
+const why = (r: Finished) => `exit ${r.exitCode}\n${r.stdout}${r.stderr.slice(-2000)}`;
+
+function expectPass(r: Finished): void {
+  expect(r.exitCode, why(r)).toBe(0);
+  expect(violated(r)).toEqual([]);
+  expect(r.failedThresholds).toEqual([]);
+  expect(r.seconds).toBeLessThan(60);
+}
+
+describe('scenario verdicts in short mode', () => {
+  it('smoke passes on legacy: one user meets no defect', async () => {
+    expectPass(await run('smoke', '--profile', 'legacy'));
+  });
+
+  it('smoke passes on hardened', async () => {
+    expectPass(await run('smoke', '--profile', 'hardened'));
+  });
+
+  it('quota-rush fails on legacy: slots over capacity and NIKs with two active bookings', async () => {
+    const r = await run('quota-rush', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(violated(r)).toEqual(expect.arrayContaining(['slot-over-capacity', 'duplicate-active-booking']));
+  });
+
+  it('quota-rush passes on hardened: every seat sold exactly once', async () => {
+    const r = await run('quota-rush', '--profile', 'hardened');
+    expectPass(r);
+    expect(r.metrics.end_state_correct?.values.rate).toBe(1);
+  });
+
+  it('quota-rush with only quota-race switched on fails on slot-over-capacity and nothing else', async () => {
+    const r = await run('quota-rush', '--defects', 'quota-race');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(violated(r)).toEqual(['slot-over-capacity']);
+  });
+
+  it('payment-code-failure fails on legacy: bookings left without a code, their seats hoarded', async () => {
+    const r = await run('payment-code-failure', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(violated(r)).toContain('booking-without-code');
+    // The clients saw it too: 500s where a code should have been.
+    expect(r.failedThresholds).toContain('http_req_failed{surface:api}: rate<0.005');
+  });
+
+  it('payment-code-failure passes on hardened: 99% of codes within the objective, no hoarded seat', async () => {
+    const r = await run('payment-code-failure', '--profile', 'hardened');
+    expectPass(r);
+    expect(r.metrics.payment_code_within_slo?.values.rate).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('payment-expiry fails on legacy: paid bookings expired', async () => {
+    const r = await run('payment-expiry', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(violated(r)).toContain('paid-but-expired');
+  });
+
+  it('payment-expiry passes on hardened', async () => {
+    expectPass(await run('payment-expiry', '--profile', 'hardened'));
+  });
+
+  it('soak passes on legacy: a gentle steady load meets none of its defects', async () => {
+    expectPass(await run('soak', '--profile', 'legacy'));
+  });
+
+  it('soak passes on hardened', async () => {
+    expectPass(await run('soak', '--profile', 'hardened'));
+  });
+
+  it('breakpoint on legacy: past the knee latency explodes and requests time out', async () => {
+    const r = await run('breakpoint', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    // Latency as the users lived it: every booking answer, the timed-out ones included. (The admitted-only
+    // sub-metric is the wrong lens for legacy: past the knee its slowest requests are exactly the ones that
+    // time out and so drop out of expected_response:true.)
+    expect(r.metrics['http_req_duration{step:book}']?.values['p(99)'], why(r)).toBeGreaterThan(1000);
+    expect(r.metrics.request_timeouts?.values.count ?? 0).toBeGreaterThan(0);
+    // Nothing was shed: legacy has no admission control.
+    expect(r.metrics.shed_responses?.values.count ?? 0).toBe(0);
+    expect(r.run.knee?.ratePerSec).toBeGreaterThan(0);
+  });
+
+  it('breakpoint on hardened: past the knee the excess is shed fast and admitted requests keep their SLO', async () => {
+    const r = await run('breakpoint', '--profile', 'hardened');
+    expect(r.exitCode, why(r)).toBe(99);
+    // Only availability may break (the shed 503s count against it); admitted latency and shed latency hold.
+    expect(
+      r.failedThresholds.filter((t) => !t.startsWith('http_req_failed')),
+      why(r),
+    ).toEqual([]);
+    expect(r.metrics.shed_responses?.values.count ?? 0).toBeGreaterThan(0);
+    expect(r.metrics.shed_duration?.values['p(99)']).toBeLessThan(100);
+    expect(r.run.knee?.ratePerSec).toBeGreaterThan(0);
+  });
+});

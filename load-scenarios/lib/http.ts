@@ -1,0 +1,70 @@
+// JSON over k6's asynchronous HTTP client. Every request carries a `surface` tag (api, admin, bank) and
+// a `step` tag naming the journey step, so thresholds can select "booking requests" exactly.
+import http, { type RefinedResponse } from 'k6/http';
+import { setTimeout } from 'k6/timers';
+
+// Availability is "answers without a 5xx" (DEFECTS.md): a 409 quota-exhausted, or a 429 asking the
+// client to come back later, is a correct answer. Status 0 (timeout, reset) and 5xx are failures.
+http.setResponseCallback(http.expectedStatuses({ min: 200, max: 499 }));
+
+export type Surface = 'api' | 'admin' | 'bank';
+
+export interface RequestOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  /** Seconds; k6's default of 60 s is longer than any scenario wants to wait. */
+  timeoutS?: number;
+}
+
+export type Response = RefinedResponse<'text'>;
+
+export async function request(
+  surface: Surface,
+  step: string,
+  method: string,
+  url: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  return http.asyncRequest(method, url, body === undefined ? null : JSON.stringify(body), {
+    headers,
+    responseType: 'text',
+    timeout: `${options.timeoutS ?? 20}s`,
+    // `name` groups URLs with ids in them, so a time series never gets one line per booking.
+    tags: { surface, step, name: step },
+  });
+}
+
+/** The parsed JSON body, or null when there is none or it is not JSON. */
+export function json<T>(res: Response): T | null {
+  if (typeof res.body !== 'string' || res.body.length === 0) return null;
+  try {
+    return JSON.parse(res.body) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Retry-After in milliseconds (seconds form only, as the API sends it), or the fallback. */
+export function retryAfterMs(res: Response, fallbackMs: number): number {
+  const raw = res.headers['Retry-After'] ?? res.headers['retry-after'];
+  const secondsValue = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isFinite(secondsValue) && secondsValue >= 0 ? secondsValue * 1000 : fallbackMs;
+}
+
+/** Waits without blocking the VU's event loop (sleep() would; see K6-COMPAT.md). */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, Math.max(0, ms));
+  });
+}
+
+/** A problem+json slug (`.../problems/<slug>`) from an error answer, or ''. */
+export function problemSlug(res: Response): string {
+  const problem = json<{ type?: string }>(res);
+  const type = problem?.type ?? '';
+  return type.slice(type.lastIndexOf('/') + 1);
+}

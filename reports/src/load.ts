@@ -1,0 +1,31 @@
+// Reads the run folders and builds the report model: shared by renderReports and compareRunFolders.
+import { isLang, type Lang, translator, UnknownLanguageError } from './i18n/index.ts';
+import { buildReportModel, type ReportModel } from './model.ts';
+import { readRunFolder } from './run-folder.ts';
+import type { SloTargets } from './slo.ts';
+
+/** Extra, non-contract settings for tests and tools: fixed clock, other SLO targets, another Chromium. */
+export interface RenderInternals {
+  generatedAt?: string;
+  targets?: SloTargets;
+  chromiumPath?: string;
+}
+
+export async function loadReportModel(
+  runDir: string,
+  options: { baselineDir?: string; lang?: Lang } & RenderInternals = {},
+): Promise<ReportModel> {
+  const lang = options.lang ?? 'en';
+  if (!isLang(lang)) throw new UnknownLanguageError(String(lang));
+  const [candidate, baseline] = await Promise.all([
+    readRunFolder(runDir),
+    options.baselineDir ? readRunFolder(options.baselineDir) : Promise.resolve(null),
+  ]);
+  return buildReportModel({
+    candidate,
+    baseline,
+    tr: translator(lang),
+    ...(options.targets ? { targets: options.targets } : {}),
+    ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
+  });
+}

@@ -1,0 +1,195 @@
+// Builds the booking API: storage, shared services, and one plugin per feature. Tests drive the result
+// with app.inject(); main.ts only adds listen() and signal handling.
+import { randomBytes } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type Clock, createClock } from '../../shared/clock.ts';
+import {
+  AccessLogController,
+  bookingApiSources,
+  bookingAttemptsHook,
+  createLogger,
+  createMetrics,
+  instrumentBilling,
+  telemetryPlugin,
+  traceStorage,
+} from '../../telemetry/index.ts';
+import { createMailbox } from './accounts/mailbox.ts';
+import { hashPassword } from './accounts/passwords.ts';
+import { accountsPlugin } from './accounts/plugin.ts';
+import { createTokenSigner } from './accounts/tokens.ts';
+import { createFaults } from './admin/faults.ts';
+import { adminPlugin } from './admin/plugin.ts';
+import { SEED_PASSWORD } from './admin/seed.ts';
+import { applicantsPlugin } from './applicants/plugin.ts';
+import { bookingPlugin } from './booking/plugin.ts';
+import type { ApiConfig } from './config.ts';
+import type { AppContext } from './context.ts';
+import { healthPlugin } from './health.ts';
+import { findOffice } from './offices/domain/catalogue.ts';
+import { officesPlugin } from './offices/plugin.ts';
+import { openInitialWindow, releaseScheduler, syncOffices } from './offices/releases.ts';
+import { createBillingClient } from './payments/billing-client.ts';
+import { runOutboxPass } from './payments/outbox.ts';
+import { paymentsPlugin } from './payments/plugin.ts';
+import { expireUnpaid } from './payments/sweeper.ts';
+import { installProblemHandlers, problems, sendProblem, toProblem } from './problem.ts';
+import { type Database, openDatabase } from './storage/index.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pasporCtx: AppContext;
+  }
+}
+
+export interface BuildOverrides {
+  /** A clock the caller controls (tests); otherwise one running at config.clockSpeed. */
+  clock?: Clock;
+  /** An open, migrated database the caller owns (tests share one per file); closed by the caller. */
+  db?: Database;
+}
+
+export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}): Promise<FastifyInstance> {
+  const clock = overrides.clock ?? clockOf(config);
+  const faults = createFaults();
+  const db =
+    overrides.db ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      pgliteDataDir: config.pgliteDataDir,
+      poolSize: config.dbPoolSize,
+    }));
+  db.setLatencySource(() => faults.databaseLatencyMs());
+  const metrics = createMetrics({
+    sources: bookingApiSources(db, () => new Date(clock.now()).toISOString().slice(0, 10)),
+  });
+  let seedHash: Promise<string> | undefined;
+  const ctx: AppContext = {
+    config,
+    db: traceStorage(db),
+    clock,
+    defects: config.defects,
+    tokens: createTokenSigner(config.tokenSecret, config.tokenTtlSeconds),
+    mailbox: createMailbox(),
+    faults,
+    metrics: metrics.domain,
+    billing: instrumentBilling(
+      createBillingClient({
+        baseUrl: config.billingUrl,
+        timeoutMs: config.billingTimeoutMs,
+        inlineTimeoutMs: config.billingInlineTimeoutMs,
+      }),
+      metrics.domain,
+    ),
+    seedPasswordHash: () => {
+      seedHash ??= hashPassword(SEED_PASSWORD);
+      return seedHash;
+    },
+  };
+  await syncOffices(db);
+  await openInitialWindow(ctx, config.releaseInitialDays);
+
+  const app = Fastify({
+    loggerInstance: createLogger({ service: 'mpaspor-api', level: config.logLevel }),
+    logController: new AccessLogController(),
+    genReqId: () => randomBytes(16).toString('hex'),
+    // Errors Fastify raises before routing (a malformed URL, say) are problems too.
+    frameworkErrors: (error, request, reply) => sendProblem(request, reply, toProblem(error)),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('pasporCtx', ctx);
+  installProblemHandlers(app);
+  await app.register(telemetryPlugin, { metrics });
+  app.addHook(
+    'onSend',
+    bookingAttemptsHook(metrics.domain, (id) => findOffice(id) !== undefined),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Paspor Lab reference M-Paspor booking API', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      problems.tooMany(
+        `too many attempts; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        Math.max(1, Math.ceil(context.ttl / 1000)),
+      ),
+  });
+
+  await app.register(healthPlugin, { ctx });
+  await app.register(accountsPlugin, { ctx });
+  await app.register(applicantsPlugin, { ctx });
+  await app.register(officesPlugin, { ctx });
+  await app.register(bookingPlugin, { ctx });
+  await app.register(paymentsPlugin, { ctx });
+  await app.register(adminPlugin, { ctx });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  // While draining (SIGTERM), answers ask keep-alive clients to hang up, so an idle kept-alive socket
+  // cannot hold close() open after its last in-flight request has finished.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+
+  const stops: (() => void)[] = [];
+  if (config.backgroundJobs) {
+    stops.push(loop(app, 'outbox', config.outboxIntervalMs, () => runOutboxPass(ctx)));
+    stops.push(loop(app, 'sweeper', config.sweepIntervalMs, () => expireUnpaid(ctx)));
+    const releases = releaseScheduler(ctx);
+    stops.push(loop(app, 'releases', config.releaseIntervalMs, releases));
+  }
+  app.addHook('onClose', async () => {
+    for (const stop of stops) stop();
+    await ctx.billing.close();
+    if (!overrides.db) await db.close();
+  });
+  return app;
+}
+
+/**
+ * Simulated time = epoch + (real now - epoch) x speed: the API and the billing simulator started with the
+ * same CLOCK_EPOCH agree on simulated time whenever each started.
+ */
+function clockOf(config: ApiConfig): Clock {
+  const realStart = Date.now();
+  const epoch = config.clockEpochMs ?? realStart;
+  return createClock({
+    speed: config.clockSpeed,
+    origin: epoch + Math.floor((realStart - epoch) * config.clockSpeed),
+  });
+}
+
+/** Runs `work` every `intervalMs`, never two at once; a failure is logged and the loop goes on. */
+function loop(
+  app: FastifyInstance,
+  name: string,
+  intervalMs: number,
+  work: () => Promise<unknown>,
+): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const tick = async () => {
+    try {
+      await work();
+    } catch (error) {
+      if (!stopped) app.log.warn({ err: error, job: name }, 'background job failed');
+    }
+    if (!stopped) timer = setTimeout(tick, intervalMs);
+  };
+  timer = setTimeout(tick, intervalMs);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}

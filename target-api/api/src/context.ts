@@ -1,0 +1,30 @@
+// What every feature plugin is given: configuration, storage, clock, defects and shared services.
+// Plugins receive it as options (explicit wiring) instead of reaching into each other.
+import type { Clock } from '../../shared/clock.ts';
+import type { DomainMetrics } from '../../telemetry/index.ts';
+import type { Mailbox } from './accounts/mailbox.ts';
+import type { TokenSigner } from './accounts/tokens.ts';
+import type { Faults } from './admin/faults.ts';
+import type { ApiConfig } from './config.ts';
+import type { DefectSet } from './defects.ts';
+import type { BillingClient } from './payments/billing-client.ts';
+import type { Database } from './storage/index.ts';
+
+export interface AppContext {
+  config: ApiConfig;
+  db: Database;
+  clock: Clock;
+  defects: DefectSet;
+  tokens: TokenSigner;
+  mailbox: Mailbox;
+  faults: Faults;
+  billing: BillingClient;
+  /** Domain metrics (telemetry/metrics.ts): one call at each domain step. */
+  metrics: DomainMetrics;
+  /** One precomputed scrypt hash reused for seeded accounts (keeps /admin/seed fast). */
+  seedPasswordHash: () => Promise<string>;
+}
+
+export interface PluginOptions {
+  ctx: AppContext;
+}

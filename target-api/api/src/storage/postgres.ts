@@ -1,0 +1,74 @@
+// PostgreSQL engine through a `pg` pool. Injected latency is spent while holding a connection, so the
+// pool queues exactly as it would behind a slow database.
+import pg from 'pg';
+import {
+  type Database,
+  type LatencySource,
+  type Queryable,
+  type QueryResult,
+  StandingQueue,
+  sleep,
+} from './database.ts';
+
+export async function openPostgres(
+  url: string,
+  poolSize: number,
+  initialLatency: LatencySource,
+): Promise<Database> {
+  let latency = initialLatency;
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+
+  const onClient = async <R>(client: pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+    const extra = latency();
+    if (extra > 0) await sleep(extra);
+    const result = await client.query(sql, params as unknown[] | undefined);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length } as QueryResult<R>;
+  };
+
+  const standingQueue = new StandingQueue();
+  const withClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const asked = performance.now();
+    const client = await pool.connect();
+    standingQueue.observe(performance.now() - asked);
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (error) {
+      if ((error as { code?: string }).code === undefined) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+
+  await withClient((client) => client.query('SELECT 1'));
+
+  return {
+    engine: 'postgres',
+    query: (sql, params) => withClient((client) => onClient(client, sql, params)),
+    transaction: (work) =>
+      withClient(async (client) => {
+        await client.query('BEGIN');
+        try {
+          const tx: Queryable = { query: (sql, params) => onClient(client, sql, params) };
+          const result = await work(tx);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }),
+    exec: async (script) => {
+      await withClient((client) => client.query(script));
+    },
+    setLatencySource: (source) => {
+      latency = source;
+    },
+    poolStats: () => ({ size: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    queueDelayMs: () => standingQueue.delayMs(),
+    close: () => pool.end(),
+  };
+}

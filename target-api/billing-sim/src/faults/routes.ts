@@ -1,0 +1,106 @@
+// Admin routes behind the bearer admin token: the fault schedule (GET/PUT/DELETE /admin/faults) and the
+// notice delivery log (GET /admin/notices), which a scenario reads to tell a dropped notice from a lost one.
+import { timingSafeEqual } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { ProblemError } from '../problem.ts';
+import type { SimState } from '../state.ts';
+import {
+  applyFaultsUpdate,
+  describeFaults,
+  type FaultsUpdate,
+  FaultWindowError,
+  NO_FAULTS,
+} from './schedule.ts';
+
+const Rate = Type.Number({ minimum: 0, maximum: 1 });
+const Ms = Type.Integer({ minimum: 0, maximum: 600_000 });
+const Instant = Type.String({ format: 'date-time', maxLength: 40 });
+
+const FaultsBody = Type.Object(
+  {
+    billing: Type.Optional(
+      Type.Object(
+        {
+          latencyMs: Type.Optional(Ms),
+          errorRate: Type.Optional(Rate),
+          timeoutRate: Type.Optional(Rate),
+          outage: Type.Optional(Type.Boolean()),
+          startAt: Type.Optional(Instant),
+          endAt: Type.Optional(Instant),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    notices: Type.Optional(
+      Type.Object(
+        {
+          delayMs: Type.Optional(Ms),
+          dropRate: Type.Optional(Rate),
+          duplicateRate: Type.Optional(Rate),
+          reorder: Type.Optional(Type.Boolean()),
+          startAt: Type.Optional(Instant),
+          endAt: Type.Optional(Instant),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    startAt: Type.Optional(Instant),
+    endAt: Type.Optional(Instant),
+  },
+  { additionalProperties: false },
+);
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/.exec(header ?? '');
+  if (!match?.[1]) return false;
+  const given = Buffer.from(match[1]);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export interface AdminRoutesOptions {
+  state: SimState;
+}
+
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (fastify, { state }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request) => {
+    if (!tokenMatches(request.headers.authorization, state.config.adminToken)) {
+      throw new ProblemError(401, 'unauthorized', 'Not authenticated', 'the admin bearer token is required', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+  });
+
+  app.get('/admin/faults', async () => describeFaults(state.faults, state.config.now()));
+
+  app.put('/admin/faults', { schema: { body: FaultsBody } }, async (request) => {
+    try {
+      state.faults = applyFaultsUpdate(state.faults, request.body as FaultsUpdate);
+    } catch (error) {
+      if (error instanceof FaultWindowError) {
+        throw new ProblemError(400, 'invalid-fault-window', 'Invalid fault window', error.message);
+      }
+      throw error;
+    }
+    request.log.info({ faults: state.faults }, 'faults updated');
+    return describeFaults(state.faults, state.config.now());
+  });
+
+  app.delete('/admin/faults', async (request) => {
+    state.faults = NO_FAULTS;
+    request.log.info('faults cleared');
+    return describeFaults(state.faults, state.config.now());
+  });
+
+  app.get('/admin/notices', async () => {
+    const records = state.sender.records();
+    const counts: Record<string, number> = {};
+    for (const record of records) counts[record.status] = (counts[record.status] ?? 0) + 1;
+    // The last 1000 keep the answer small on a long run; the counts cover all of them.
+    return { counts, notices: records.slice(-1000) };
+  });
+};

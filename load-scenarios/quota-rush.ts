@@ -30,10 +30,17 @@ const t = target();
 const days = knob('DAYS', 7, 3);
 const capacity = knob('CAPACITY', 20, 5);
 const applicants = knob('APPLICANTS', 3000, 300);
-/** The moment the quota opens, everyone waiting taps at once: a one-second burst at this rate. */
-const burstRate = knob('BURST_RATE', 600, 50);
+/**
+ * The moment the quota opens, everyone waiting taps at once: a one-second burst at this rate. The short
+ * run (CI, a 2-core machine that also runs this load) stays well under the service's capacity, so that
+ * what it finds is the defects and not the machine: at 50/s the hardened API on PGlite shed a quarter of
+ * the burst's first second on a slow day (breakpoint knee 41 iterations/s), at 20/s nothing. The race
+ * stays as likely, because the short run widens legacy's read-to-write window in proportion (the CLI
+ * sets LEGACY_DOCUMENT_CHECK_MS=100 for it; see cli/src/scenarios.ts).
+ */
+const burstRate = knob('BURST_RATE', 600, 20);
 /** Then the crowd keeps arriving at this rate. */
-const peakRate = knob('PEAK_RATE', 200, 20);
+const peakRate = knob('PEAK_RATE', 200, 10);
 const holdS = knob('HOLD_S', 20, 4);
 const rampDownS = knob('RAMP_DOWN_S', 30, 3);
 /** Share of users who tap "confirm" twice at once (the same Idempotency-Key, as the app sends it). */

@@ -41,7 +41,7 @@ const KEPT = [
   /^mpaspor_/,
   /^http_server_request_duration_seconds_count$/,
 ];
-const SPLIT_BY = ['outcome', 'state', 'invariant', 'status_code', 'status'];
+const SPLIT_BY = ['outcome', 'reason', 'state', 'invariant', 'status_code', 'status'];
 
 /**
  * Turns one scrape into a flat record: `name` or `name.<label value>` -> value, summed over other

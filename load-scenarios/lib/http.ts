@@ -1,5 +1,5 @@
-// JSON over k6's asynchronous HTTP client. Every request carries a `surface` tag (api, admin, bank) and
-// a `step` tag naming the journey step, so thresholds can select "booking requests" exactly.
+// JSON over k6's asynchronous HTTP client. Every request carries a `surface` tag (api, admin, bank,
+// warm-up) and a `step` tag naming the journey step, so thresholds can select "booking requests" exactly.
 import http, { type RefinedResponse } from 'k6/http';
 import { setTimeout } from 'k6/timers';
 
@@ -7,7 +7,11 @@ import { setTimeout } from 'k6/timers';
 // client to come back later, is a correct answer. Status 0 (timeout, reset) and 5xx are failures.
 http.setResponseCallback(http.expectedStatuses({ min: 200, max: 499 }));
 
-export type Surface = 'api' | 'admin' | 'bank';
+/**
+ * Where a request goes: the booking API's users (`api`, what the availability SLO counts), the admin API,
+ * the bank's notices, or the booking API before the measured moment (`warm-up`, see journey.warmUp).
+ */
+export type Surface = 'api' | 'admin' | 'bank' | 'warm-up';
 
 export interface RequestOptions {
   token?: string;

@@ -419,32 +419,30 @@ function activationCode(body: unknown): string | null {
  * Serves some bookings before the scenario's moment, as a service that has been running for hours
  * has: `count` applicants of their own book a seat on a far date (its own release) and cancel it, five
  * at a time. A freshly started process compiles its booking path during its first requests; without
- * this, the first second of a rush measures the JIT, not the service. Tagged `step: warm-up`, so the
- * booking thresholds (`step: book`) do not count these requests.
+ * this, the first second of a rush measures the JIT, not the service. The requests are tagged
+ * `surface: warm-up`, outside the SLO thresholds (`surface: api`, `step: book`): a cold process may
+ * shed its first bookings (503 + Retry-After), and those are retried here, as the point is a warm
+ * service, not a measurement.
  */
 export async function warmUp(t: Target, officeId: string, count: number): Promise<void> {
   if (count <= 0) return;
   const people = await seedApplicants(t, count);
   const [slot] = await releaseQuota(t, officeId, dateAhead(90), count);
   if (!slot) return;
+  const warm = async (method: string, url: string, body: unknown, who: Applicant): Promise<Response> => {
+    let res = await request('warm-up', 'warm-up', method, url, body, { token: who.token });
+    for (let tries = 1; tries < 5 && res.status === 503; tries++) {
+      await pause(retryAfterMs(res, 1000));
+      res = await request('warm-up', 'warm-up', method, url, body, { token: who.token });
+    }
+    return res;
+  };
   for (let i = 0; i < people.length; i += 5) {
     await Promise.all(
       people.slice(i, i + 5).map(async (who) => {
-        const res = await request(
-          'api',
-          'warm-up',
-          'POST',
-          `${t.apiUrl}/v1/bookings`,
-          bookingBody(who, slot),
-          {
-            token: who.token,
-          },
-        );
+        const res = await warm('POST', `${t.apiUrl}/v1/bookings`, bookingBody(who, slot), who);
         const id = json<{ id?: string }>(res)?.id;
-        if (id)
-          await request('api', 'warm-up', 'POST', `${t.apiUrl}/v1/bookings/${id}/cancel`, undefined, {
-            token: who.token,
-          });
+        if (id) await warm('POST', `${t.apiUrl}/v1/bookings/${id}/cancel`, undefined, who);
       }),
     );
   }

@@ -35,6 +35,8 @@ export interface MetricSources {
 /** The calls domain code makes, one line at each domain step. */
 export interface DomainMetrics {
   bookingAttempt(office: string, outcome: BookingOutcome): void;
+  /** A booking write refused by admission control, and which signal refused it. */
+  admissionShed(reason: string): void;
   /** One call to the billing system: its outcome (`ok`, `error`, `timeout`, `circuit_open`) and seconds. */
   billingRequest(outcome: string, seconds: number): void;
   /** Seconds from the booking to its payment code. */
@@ -97,6 +99,12 @@ export function createMetrics(options: MetricsOptions = {}): ServiceMetrics {
     name: 'mpaspor_booking_attempts_total',
     help: 'Booking attempts by office and outcome',
     labelNames: ['office', 'outcome'] as const,
+    registers,
+  });
+  const admissionShed = new client.Counter({
+    name: 'mpaspor_admission_shed_total',
+    help: 'Booking writes refused by admission control, by the signal that refused them',
+    labelNames: ['reason'] as const,
     registers,
   });
   // Both slot gauges are filled by one read of the source, shared by their two collects, so they describe
@@ -205,6 +213,7 @@ export function createMetrics(options: MetricsOptions = {}): ServiceMetrics {
 
   const domain: DomainMetrics = {
     bookingAttempt: (office, outcome) => bookingAttempts.inc({ office, outcome }),
+    admissionShed: (reason) => admissionShed.inc({ reason }),
     billingRequest(outcome, seconds) {
       billingRequests.inc({ outcome });
       billingDuration.observe({ labels: {}, value: seconds, exemplarLabels: currentExemplar() });

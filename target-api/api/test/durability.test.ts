@@ -4,7 +4,8 @@
 // On `api-postgres` this runs against PostgreSQL (the acceptance case); on `unit` against PGlite with a
 // data folder, the embedded engine's persistence.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,51 @@ async function call(method: string, path: string, token: string, body?: unknown)
   };
 }
 
+/** A GET on a connection of its own; `sent` resolves with the client's port once the request is written. */
+function slowRequest(
+  path: string,
+  token: string,
+): { sent: Promise<number>; answer: Promise<{ status: number }> } {
+  let sent: (port: number) => void = () => {};
+  const written = new Promise<number>((resolve) => {
+    sent = resolve;
+  });
+  const answer = new Promise<{ status: number }>((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port: apiPort, path, headers: { authorization: `Bearer ${token}` }, agent: false },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.once('error', reject);
+    req.once('finish', () => sent(req.socket?.localPort ?? 0));
+    req.end();
+  });
+  return { sent: written, answer };
+}
+
+/**
+ * Waits until the API process has read everything the client on `clientPort` sent it: the receive
+ * queue of the API's end of that connection (Linux /proc/net/tcp, the rx_queue column) is empty. On
+ * loopback a completed write is in that queue at once, so this cannot pass before the bytes arrive.
+ */
+async function readByServer(clientPort: number): Promise<void> {
+  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, '0');
+  const local = `:${hex(apiPort)}`;
+  const remote = `:${hex(clientPort)}`;
+  for (const started = Date.now(); Date.now() - started < 30_000; ) {
+    const rows = ['/proc/net/tcp', '/proc/net/tcp6']
+      .flatMap((file) => readFileSync(file, 'utf8').split('\n').slice(1))
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols[1]?.endsWith(local) && cols[2]?.endsWith(remote));
+    const queued = rows.map((cols) => Number.parseInt((cols[4] ?? '0:0').split(':')[1] ?? '0', 16));
+    if (rows.length > 0 && queued.every((bytes) => bytes === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`the API did not read the request from client port ${clientPort} within 30 s`);
+}
+
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
@@ -165,11 +211,15 @@ describe(`durability on ${ENGINE}`, () => {
   it('drains an in-flight request on SIGTERM, then exits 0', async () => {
     if (!api || api.exitCode !== null || api.signalCode !== null) api = await startApi();
     await call('PUT', '/admin/faults', ADMIN_TOKEN, { database: { latencyMs: 400 } });
-    const slow = call('GET', '/admin/invariants', ADMIN_TOKEN);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const slow = slowRequest('/admin/invariants', ADMIN_TOKEN);
+    // In flight means read by the API: the signal goes only once the request's bytes have left the
+    // kernel's receive queue for the API process. (A fixed 100 ms pause was not enough on a loaded
+    // machine: the API had not yet read a request sent on an idle keep-alive connection, so close()
+    // saw an idle connection and closed it.)
+    await readByServer(await slow.sent);
     const child = api;
     child.kill('SIGTERM');
-    const answer = await slow;
+    const answer = await slow.answer;
     expect(answer.status).toBe(200);
     expect(await exited(child)).toBe(0);
     api = undefined;

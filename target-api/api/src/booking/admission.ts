@@ -109,6 +109,7 @@ export function createAdmission(
   policy: AdmissionPolicy,
   queueDelayMs: () => number,
   monitor = new EventLoopDelayMonitor(),
+  onShed: (reason: ShedReason) => void = () => {},
 ): Admission {
   let inFlight = 0;
   const shed: Record<ShedReason, number> = { 'in-flight': 0, 'queue-delay': 0, 'event-loop-delay': 0 };
@@ -141,6 +142,7 @@ export function createAdmission(
         return done();
       }
       shed[reason]++;
+      onShed(reason);
       reply
         .code(503)
         .header('retry-after', retryAfter)

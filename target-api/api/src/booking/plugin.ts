@@ -29,6 +29,8 @@ export const bookingPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (ap
         retryAfterSeconds: ctx.config.admissionRetryAfterSeconds,
       },
       () => ctx.db.queueDelayMs(),
+      undefined,
+      (reason) => ctx.metrics.admissionShed(reason),
     );
     app.addHook('onRequest', admission.onRequest);
     app.addHook('onClose', (_instance, done) => {

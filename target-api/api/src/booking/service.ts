@@ -5,6 +5,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { traceCarrier, withSpan } from '../../../telemetry/index.ts';
 import { ageOn } from '../applicants/domain/nik.ts';
 import type { AppContext } from '../context.ts';
+import { forgetOffice } from '../offices/availability-cache.ts';
 import { findOffice } from '../offices/domain/catalogue.ts';
 import { localDate } from '../offices/domain/time-zones.ts';
 import { ProblemError, problems } from '../problem.ts';
@@ -26,6 +27,7 @@ import {
 } from './domain/rules.ts';
 import { ACTIVE, canTransition, transition } from './domain/states.ts';
 import {
+  type BookingRecord,
   type BookingView,
   closeBooking,
   findBooking,
@@ -116,19 +118,26 @@ async function holdSeat(
 
   // duplicate-submit: legacy ignores Idempotency-Key; the fix replays the first answer for a retried key.
   const useIdempotency = !defects.has('duplicate-submit') && idempotencyKey !== undefined;
-  if (useIdempotency) {
-    const replay = await replayIdempotent(ctx, accountId, idempotencyKey, hash);
+  const seat = slotId(input.officeId, input.date, input.session, input.category);
+  const known = await readBeforeBooking(
+    ctx,
+    accountId,
+    input.applicantId,
+    seat,
+    useIdempotency ? idempotencyKey : null,
+  );
+  if (useIdempotency && known.stored_hash !== null) {
+    const replay = await replayStored(ctx, known.stored_hash, known.stored_booking_id, hash);
     if (replay) return replay;
   }
 
-  const applicant = (
-    await db.query<{ id: string; nik: string; date_of_birth: string; married: boolean }>(
-      'SELECT id, nik, date_of_birth, married FROM applicants WHERE id = $1 AND account_id = $2',
-      [input.applicantId, accountId],
-    )
-  ).rows[0];
-  if (!applicant) throw problems.notFound(`applicant ${input.applicantId}`);
-
+  if (known.applicant_id === null) throw problems.notFound(`applicant ${input.applicantId}`);
+  const applicant = {
+    id: known.applicant_id,
+    nik: known.nik as string,
+    date_of_birth: known.date_of_birth as string,
+    married: known.married === true,
+  };
   const office = findOffice(input.officeId);
   if (!office) throw problems.notFound(`office ${input.officeId}`);
   const nowMs = ctx.clock.now();
@@ -149,17 +158,20 @@ async function holdSeat(
       'a ten-year passport is for adults (17 or older, or married)',
     );
   }
-  const seat = slotId(input.officeId, input.date, input.session, input.category);
-  const slot = (
-    await db.query<{ capacity: number; taken: number }>('SELECT capacity, taken FROM slots WHERE id = $1', [
-      seat,
-    ])
-  ).rows[0];
-  if (!slot)
+  if (known.capacity === null || known.taken === null)
     throw problems.notFound(`released slot ${input.date} ${input.session} ${input.category} at ${office.id}`);
+  const slot = { capacity: known.capacity, taken: known.taken };
+
+  // The fix refuses at once when the slot read just now is full: a correct "no" as of that read, without
+  // the transaction (most attempts of a rush arrive after the quota is gone). A free seat in the read is
+  // only a hint; the conditional update below decides.
+  if (!defects.has('quota-race') && slot.taken >= slot.capacity) {
+    forgetOffice(ctx, input.officeId);
+    throw quotaExhausted();
+  }
 
   // quota-hoarding: legacy lets one account or NIK hold any number of seats; the fix caps active holds.
-  if (!defects.has('quota-hoarding')) await enforceHoldLimits(ctx, accountId, applicant.nik);
+  if (!defects.has('quota-hoarding')) enforceHoldLimits(ctx, known.per_account, known.per_nik);
 
   const booking = {
     id: randomUUID(),
@@ -236,16 +248,25 @@ async function holdSeat(
   } else {
     // Fix: a conditional update takes the seat only while one is free, in the same transaction as the
     // booking row; if the row cannot be written (NIK guard, idempotency race) the seat is not taken.
+    // When the service learns that a slot is full (the last seat taken, or none left), it forgets the
+    // office's cached calendar: the next look shows the slot red instead of sending more users at it.
+    let seatsLeft: number | null = null;
     try {
+      // Everyone in a rush wants the same slot, so its row is the hot lock: it is taken last, just before
+      // COMMIT, and held for one round trip instead of three. If no seat is left, the rollback takes the
+      // booking row back with it.
       await db.transaction(async (tx) => {
         await withinHoldLimit(tx);
-        if (!(await takeSeatAtomically(tx, seat))) throw quotaExhausted();
         await insertBooking(tx);
         if (useIdempotency) await rememberKey(tx, 201);
+        seatsLeft = await takeSeatAtomically(tx, seat);
+        if (seatsLeft === null) throw quotaExhausted();
       });
     } catch (error) {
+      if (seatsLeft === null) forgetOffice(ctx, input.officeId);
       throw translateInsertError(error);
     }
+    if (seatsLeft === 0) forgetOffice(ctx, input.officeId);
   }
 
   return issueInline(
@@ -272,20 +293,56 @@ function translateInsertError(error: unknown): unknown {
   return error;
 }
 
-async function enforceHoldLimits(ctx: AppContext, accountId: string, nik: string): Promise<void> {
-  const counts = (
-    await ctx.db.query<{ per_account: number; per_nik: number }>(
-      `SELECT count(*) FILTER (WHERE account_id = $1)::int AS per_account, count(*) FILTER (WHERE nik = $2)::int AS per_nik
-       FROM bookings WHERE (account_id = $1 OR nik = $2) AND status = ANY($3::text[])`,
-      [accountId, nik, ACTIVE],
-    )
-  ).rows[0];
+/** What a booking reads before it writes, in one statement (see readBeforeBooking). */
+interface BeforeBooking {
+  applicant_id: string | null;
+  nik: string | null;
+  date_of_birth: string | null;
+  married: boolean | null;
+  capacity: number | null;
+  taken: number | null;
+  stored_hash: string | null;
+  stored_booking_id: string | null;
+  per_account: number;
+  per_nik: number;
+}
+
+/**
+ * Everything a booking checks before its transaction, in one round trip: the applicant (only the
+ * caller's own), the slot's level, the answer already given for this Idempotency-Key, and the active
+ * bookings of the account and of the NIK. A booking used to read these in four statements; in a rush
+ * each statement waited its turn for the database again.
+ */
+async function readBeforeBooking(
+  ctx: AppContext,
+  accountId: string,
+  applicantId: string,
+  seat: string,
+  idempotencyKey: string | null,
+): Promise<BeforeBooking> {
+  const result = await ctx.db.query<BeforeBooking>(
+    `SELECT a.id AS applicant_id, a.nik, a.date_of_birth, a.married, s.capacity, s.taken,
+       k.request_hash AS stored_hash, k.booking_id AS stored_booking_id,
+       (SELECT count(*) FROM bookings b WHERE b.account_id = $1 AND b.status = ANY($5::text[]))::int AS per_account,
+       (SELECT count(*) FROM bookings b WHERE b.nik = a.nik AND b.status = ANY($5::text[]))::int AS per_nik
+     FROM (VALUES (1)) AS one (x)
+     LEFT JOIN applicants a ON a.id = $2 AND a.account_id = $1
+     LEFT JOIN slots s ON s.id = $3
+     LEFT JOIN idempotency_keys k ON k.account_id = $1 AND k.key = $4`,
+    [accountId, applicantId, seat, idempotencyKey, ACTIVE],
+  );
+  const row = result.rows[0];
+  if (!row) throw new Error('the pre-booking read returned no row');
+  return row;
+}
+
+function enforceHoldLimits(ctx: AppContext, perAccount: number, perNik: number): void {
   // The per-NIK cap is also what duplicate-submit's guard enforces; while that defect is on, counting
   // here too would hide it, so the cap applies only with both fixes in place.
-  if (!ctx.defects.has('duplicate-submit') && (counts?.per_nik ?? 0) >= ctx.config.maxActiveHoldsPerNik) {
+  if (!ctx.defects.has('duplicate-submit') && perNik >= ctx.config.maxActiveHoldsPerNik) {
     throw activeBookingExists();
   }
-  if ((counts?.per_account ?? 0) >= ctx.config.maxActiveHoldsPerAccount) throw holdLimitReached(ctx);
+  if (perAccount >= ctx.config.maxActiveHoldsPerAccount) throw holdLimitReached(ctx);
 }
 
 function holdLimitReached(ctx: AppContext): ProblemError {
@@ -309,39 +366,54 @@ async function replayIdempotent(
     )
   ).rows[0];
   if (!stored) return undefined;
-  if (stored.request_hash !== hash) {
+  return replayStored(ctx, stored.request_hash, stored.booking_id, hash);
+}
+
+/** The first answer given for an Idempotency-Key, if the retried request is the same request. */
+async function replayStored(
+  ctx: AppContext,
+  storedHash: string,
+  bookingId: string | null,
+  hash: string,
+): Promise<BookingOutcome | undefined> {
+  if (storedHash !== hash) {
     throw problems.unprocessable(
       'idempotency-key-reused',
       'Idempotency key reused',
       'this Idempotency-Key was first used with a different request body; use a new key for a new booking',
     );
   }
-  const row = await findBooking(ctx.db, stored.booking_id);
-  if (!row) throw problems.notFound(`booking ${stored.booking_id}`);
+  if (bookingId === null) return undefined;
+  const row = await findBooking(ctx.db, bookingId);
+  if (!row) throw problems.notFound(`booking ${bookingId}`);
   const view = toView(row);
   return view.status === 'HELD'
     ? { statusCode: 202, booking: view, retryAfter: 2 }
     : { statusCode: 201, booking: view };
 }
 
-/** Stores an issued code: HELD -> WAITING_PAYMENT, payBy = issue time + the payment window. */
+/**
+ * Stores an issued code: HELD -> WAITING_PAYMENT, payBy = issue time + the payment window. Returns the
+ * booking as it now stands, or undefined when it was no longer HELD (the outbox or the sweeper moved it).
+ */
 export async function recordBillingCode(
   ctx: AppContext,
   bookingId: string,
   billingCode: string,
-): Promise<boolean> {
+): Promise<BookingRecord | undefined> {
   const issuedAt = ctx.clock.now();
   const payBy = paymentDeadline(issuedAt, ctx.config.paymentWindowMinutes);
-  const result = await ctx.db.query(
-    `UPDATE bookings SET status = 'WAITING_PAYMENT', billing_code = $2, code_issued_at = $3, pay_by = $4,
-       next_attempt_at = NULL WHERE id = $1 AND status = 'HELD' RETURNING id, created_at`,
+  const result = await ctx.db.query<BookingRecord>(
+    `UPDATE bookings b SET status = 'WAITING_PAYMENT', billing_code = $2, code_issued_at = $3, pay_by = $4,
+       next_attempt_at = NULL FROM slots s WHERE b.id = $1 AND b.status = 'HELD' AND s.id = b.slot_id
+     RETURNING b.*, s.office_id, s.date, s.session, s.category`,
     [bookingId, billingCode, new Date(issuedAt), new Date(payBy)],
   );
-  const createdAt = (result.rows[0] as { created_at?: Date } | undefined)?.created_at;
+  const row = result.rows[0];
   // Booking-to-code time in real seconds (the clock may run sped up): the payment-code objective's measure.
-  if (createdAt)
-    ctx.metrics.paymentCodeIssued((issuedAt - new Date(createdAt).getTime()) / ctx.clock.speed / 1000);
-  return result.rows.length === 1;
+  if (row)
+    ctx.metrics.paymentCodeIssued((issuedAt - new Date(row.created_at).getTime()) / ctx.clock.speed / 1000);
+  return row;
 }
 
 async function issueInline(
@@ -352,12 +424,13 @@ async function issueInline(
 ): Promise<BookingOutcome> {
   const payBy = new Date(paymentDeadline(ctx.clock.now(), ctx.config.paymentWindowMinutes)).toISOString();
   const request = { bookingId, amount: fee, payBy };
+  let recorded: BookingRecord | undefined;
   if (ctx.defects.has('billing-fragile')) {
     // Legacy: one inline call with no timeout and no retry. On failure the client gets a 500, but the
     // seat stays held by a booking that will never get its code.
     try {
       const bill = await ctx.billing.issueBill(request, 'legacy');
-      await recordBillingCode(ctx, bookingId, bill.billingCode);
+      recorded = await recordBillingCode(ctx, bookingId, bill.billingCode);
     } catch (error) {
       throw new ProblemError(
         500,
@@ -371,12 +444,12 @@ async function issueInline(
     // retries, circuit breaker) and releases the seat if the code cannot be issued in time.
     try {
       const bill = await ctx.billing.issueBill(request, 'inline');
-      await recordBillingCode(ctx, bookingId, bill.billingCode);
+      recorded = await recordBillingCode(ctx, bookingId, bill.billingCode);
     } catch {
       // Left HELD for the outbox; the client polls GET /v1/bookings/:id.
     }
   }
-  const row = await findBooking(ctx.db, bookingId);
+  const row = recorded ?? (await findBooking(ctx.db, bookingId));
   if (!row) throw problems.notFound(`booking ${bookingId}`);
   const view = toView(row);
   if (view.status === 'HELD') {
@@ -464,7 +537,7 @@ export async function rescheduleBooking(
     const newSeat = slotId(row.office_id, target.date, target.session, row.category);
     const exists = await tx.query('SELECT 1 FROM slots WHERE id = $1', [newSeat]);
     if (exists.rows.length === 0) throw problems.notFound(`released slot ${target.date} ${target.session}`);
-    if (!(await takeSeatAtomically(tx, newSeat))) throw quotaExhausted();
+    if ((await takeSeatAtomically(tx, newSeat)) === null) throw quotaExhausted();
     await giveSeatBack(tx, row.slot_id);
     await tx.query('UPDATE bookings SET slot_id = $2, rescheduled = true WHERE id = $1', [
       bookingId,

@@ -102,13 +102,17 @@ export function slotId(officeId: string, date: string, session: string, category
   return `${officeId}|${date}|${session}|${category}`;
 }
 
-/** The fix for quota-race: take one seat only if one is free, in one statement. */
-export async function takeSeatAtomically(db: Queryable, id: string): Promise<boolean> {
-  const result = await db.query(
-    'UPDATE slots SET taken = taken + 1 WHERE id = $1 AND taken < capacity RETURNING taken',
+/**
+ * The fix for quota-race: take one seat only if one is free, in one statement. Returns the seats left
+ * after this one, or null when none was free.
+ */
+export async function takeSeatAtomically(db: Queryable, id: string): Promise<number | null> {
+  const result = await db.query<{ left: number }>(
+    'UPDATE slots SET taken = taken + 1 WHERE id = $1 AND taken < capacity RETURNING capacity - taken AS left',
     [id],
   );
-  return result.rows.length === 1;
+  const row = result.rows[0];
+  return row === undefined ? null : Number(row.left);
 }
 
 export async function giveSeatBack(db: Queryable, id: string): Promise<void> {

@@ -117,7 +117,7 @@ export async function acceptNotice(
       outcome = counted.rows.length === 0 ? 'paid' : 'already-paid';
     } else if (
       canTransition(booking.status, 'late-payment-honoured') &&
-      (await takeSeatAtomically(tx, booking.slot_id))
+      (await takeSeatAtomically(tx, booking.slot_id)) !== null
     ) {
       // Paid, but the notice came after the sweeper expired it: the seat was free again, so honour it.
       await tx.query(`UPDATE bookings SET status = 'PAID', paid_at = $2, closed_at = NULL WHERE id = $1`, [

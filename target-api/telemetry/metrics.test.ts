@@ -16,6 +16,9 @@ describe('service metrics', () => {
     metrics.domain.bookingAttempt('kanim-jaksel', 'booked');
     metrics.domain.bookingAttempt('kanim-jaksel', 'booked');
     metrics.domain.bookingAttempt('kanim-jaksel', 'quota_exhausted');
+    metrics.domain.admissionShed('queue-delay');
+    metrics.domain.admissionShed('queue-delay');
+    metrics.domain.admissionShed('in-flight');
     metrics.domain.billingRequest('ok', 0.12);
     metrics.domain.paymentCodeIssued(1.5);
     metrics.domain.circuitState('open');
@@ -29,6 +32,8 @@ describe('service metrics', () => {
     expect(body).toContain(
       'mpaspor_booking_attempts_total{office="kanim-jaksel",outcome="quota_exhausted"} 1',
     );
+    expect(body).toContain('mpaspor_admission_shed_total{reason="queue-delay"} 2');
+    expect(body).toContain('mpaspor_admission_shed_total{reason="in-flight"} 1');
     expect(body).toContain('mpaspor_slot_capacity{office="kanim-jaksel"} 40');
     expect(body).toContain('mpaspor_slot_taken{office="kanim-jaksel"} 12');
     expect(body).toContain('mpaspor_billing_requests_total{outcome="ok"} 1');

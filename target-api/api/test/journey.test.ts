@@ -262,6 +262,35 @@ describe('the M-Paspor journey (hardened)', () => {
     expect(second.id).not.toBe(first.id);
   });
 
+  it('shows a slot red as soon as its last seat is taken, cached calendar or not, and refuses the next booking', async () => {
+    const { app, ctx } = await harness.app({ env: { AVAILABILITY_CACHE_MS: '60000' } });
+    await openSlot(app, '2026-03-10', 1);
+    const [a, b] = pair(await seed(app, 2));
+    const calendar = async () =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/v1/offices/kanim-tanjung-uban/availability?from=2026-03-10&days=1',
+        })
+      )
+        .json()
+        .find((e: { session: string; category: string }) => e.session === 'PAGI' && e.category === 'REGULER');
+    // Read once, so the calendar is cached (for a minute here) while it still shows the seat.
+    expect((await calendar()).status).toBe('green');
+
+    expect([201, 202]).toContain((await book(app, a, '2026-03-10')).statusCode);
+    // The booking that took the last seat forgot the cached calendar: no user is sent at a full slot.
+    expect(await calendar()).toMatchObject({ status: 'red', free: 0, taken: 1 });
+
+    const refused = await book(app, b, '2026-03-10');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().type).toMatch(/quota-exhausted$/);
+    const taken = await ctx.db.query<{ taken: number }>(
+      "SELECT taken FROM slots WHERE date = '2026-03-10' AND session = 'PAGI' AND category = 'REGULER'",
+    );
+    expect(taken.rows[0]?.taken).toBe(1);
+  });
+
   it("never shows or changes another account's booking, and refuses missing or wrong tokens", async () => {
     const { app, ctx } = await harness.app();
     await openSlot(app, '2026-03-10', 3);

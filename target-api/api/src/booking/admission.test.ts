@@ -59,8 +59,10 @@ describe('admission hook', () => {
   let admission: Admission | undefined;
   let release: () => void = () => {};
   let queueDelayMs = 0;
+  let shedSeen: string[] = [];
   afterEach(async () => {
     queueDelayMs = 0;
+    shedSeen = [];
     // A failed assertion must not leave the guarded handler waiting, or close() would wait for it.
     release();
     admission?.stop();
@@ -71,6 +73,8 @@ describe('admission hook', () => {
     admission = createAdmission(
       { maxInFlight: 1, maxQueueDelayMs: 1_000, maxEventLoopDelayMs: 1_000, retryAfterSeconds: 3 },
       () => queueDelayMs,
+      undefined,
+      (reason) => shedSeen.push(reason),
     );
     const instance = Fastify();
     app = instance;
@@ -124,6 +128,8 @@ describe('admission hook', () => {
     const shed = await fetch(`${base}/guarded`, { method: 'POST' });
     expect(shed.status).toBe(503);
     expect(control.shed()['queue-delay']).toBe(1);
+    // Each refusal is reported with its reason (mpaspor_admission_shed_total{reason}).
+    expect(shedSeen).toEqual(['queue-delay']);
     expect(control.inFlight()).toBe(0);
     queueDelayMs = 1_000;
     // Admitted: it reaches authentication.

@@ -4,6 +4,7 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Stack, startStack } from '../../target-api/serve.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../target-api/shared/scratch-database.ts';
 import { runEmbedded } from './engines/embedded.ts';
 import { runK6 } from './engines/k6.ts';
 import type { EngineResult, Progress } from './engines/types.ts';
@@ -77,13 +78,26 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
   const startedAt = new Date();
 
   let stack: Stack | undefined;
+  let database: ScratchDatabase | undefined;
   let target = options.target;
   if (!target) {
     step(`starting the billing simulator and the API (${options.profile})`);
     const stackEnv = spec.stackEnv(options.short);
     const { CLOCK_SPEED, ...env } = stackEnv;
     try {
+      // On PostgreSQL each run gets a database of its own on that server, dropped after the run: the
+      // invariants read every booking in the database, and the scenarios release the same dates, so
+      // a second run in a shared database found its slots sold by the first and judged its leftovers.
+      const serverUrl = process.env.DATABASE_URL;
+      if (serverUrl) {
+        database = await createScratchDatabase(serverUrl, `paspor_run_${options.scenario}`).catch((error) => {
+          throw new Error(
+            `no database could be created for this run on DATABASE_URL's server (${(error as Error).message}); give its user CREATEDB, or unset DATABASE_URL to run on the embedded PGlite`,
+          );
+        });
+      }
       stack = await startStack({
+        databaseUrl: database?.url,
         profile: options.profile,
         defects: options.defects,
         port: 0,
@@ -93,6 +107,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
         output: { file: join(dir, 'target.log') },
       });
     } catch (error) {
+      await database?.drop().catch(() => {});
       throw new CouldNotRunError(
         `the target did not start: ${error instanceof Error ? error.message : String(error)}`,
       );
@@ -143,6 +158,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
       step('stopping the target');
       await stack.stop();
     }
+    await database?.drop();
   }
 
   const summary = (engine?.summary ?? null) as SummaryLike | null;

@@ -20,6 +20,8 @@ const rulesDir = fileURLToPath(new URL('../prometheus/rules/', import.meta.url))
 const NO_DATA_YET: Record<string, string> = {
   'Invariant violations':
     'mpaspor_invariant_violations has an invariant label: no series exists until an invariant check reports one',
+  'Admission control: shed by reason':
+    'mpaspor_admission_shed_total has a reason label: no series exists until admission control sheds, and a smoke run never does',
   'Dropped iterations':
     'k6_dropped_iterations_total exists only for arrival-rate executors; the smoke loop uses constant-vus',
 };

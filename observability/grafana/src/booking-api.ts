@@ -110,6 +110,19 @@ export function bookingApiDashboard(): Record<string, unknown> {
             stack: true,
           }),
           timeseries({
+            title: 'Admission control: shed by reason',
+            description:
+              'Booking writes refused with 503 + Retry-After, by the signal that refused them: queue-delay (the database had a standing queue), event-loop-delay (the process was short of CPU), in-flight (the hard cap). Hardened only.',
+            queries: [
+              {
+                expr: 'sum by (reason) (rate(mpaspor_admission_shed_total[$__rate_interval]))',
+                legend: '{{reason}}',
+              },
+            ],
+            unit: 'reqps',
+            stack: true,
+          }),
+          timeseries({
             title: 'Slot capacity vs taken by office',
             queries: [
               {

@@ -49,6 +49,31 @@ describe('service metrics', () => {
     expect(body).toContain('mpaspor_db_pool_waiting 2');
   });
 
+  it("reads the pool before the scrape's own database reads join its queue", async () => {
+    // Stands in for the storage layer: each scrape-time read of the database queues one unit of work.
+    let waiting = 0;
+    const metrics = createMetrics({
+      defaultMetrics: false,
+      sources: {
+        poolStats: () => ({ size: 1, idle: 1, waiting }),
+        slotLevels: async () => {
+          waiting++;
+          await new Promise((resolve) => setImmediate(resolve));
+          waiting--;
+          return [];
+        },
+        codesPending: async () => {
+          waiting++;
+          await new Promise((resolve) => setImmediate(resolve));
+          waiting--;
+          return 0;
+        },
+      },
+    });
+    const { body } = await metrics.render(undefined);
+    expect(body).toContain('mpaspor_db_pool_waiting 0');
+  });
+
   it('puts the SLO boundaries 0.5 s and 1 s on bucket edges of the HTTP histogram', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     metrics.observeRequest('POST', '/v1/bookings', 201, 0.7);

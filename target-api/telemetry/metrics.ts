@@ -87,6 +87,23 @@ export function createMetrics(options: MetricsOptions = {}): ServiceMetrics {
   const registers = [registry];
   const sources = options.sources ?? {};
 
+  // The pool gauges come first: prom-client collects in registration order, and the slot and pending-
+  // code gauges below read the database while collecting. Read after them, the pool showed the scrape's
+  // own two queries as "waiting" on an idle service.
+  for (const [name, key] of [
+    ['mpaspor_db_pool_size', 'size'],
+    ['mpaspor_db_pool_idle', 'idle'],
+    ['mpaspor_db_pool_waiting', 'waiting'],
+  ] as const) {
+    new client.Gauge({
+      name,
+      help: `Database pool: ${key} connections${key === 'waiting' ? ' (queued requests)' : ''}`,
+      registers,
+      collect() {
+        if (sources.poolStats) this.set(sources.poolStats()[key]);
+      },
+    });
+  }
   const httpDuration = new client.Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP requests served, by route template',
@@ -194,20 +211,6 @@ export function createMetrics(options: MetricsOptions = {}): ServiceMetrics {
     labelNames: ['invariant'] as const,
     registers,
   });
-  for (const [name, key] of [
-    ['mpaspor_db_pool_size', 'size'],
-    ['mpaspor_db_pool_idle', 'idle'],
-    ['mpaspor_db_pool_waiting', 'waiting'],
-  ] as const) {
-    new client.Gauge({
-      name,
-      help: `Database pool: ${key} connections${key === 'waiting' ? ' (queued requests)' : ''}`,
-      registers,
-      collect() {
-        if (sources.poolStats) this.set(sources.poolStats()[key]);
-      },
-    });
-  }
   circuit.set(0);
   if (options.defaultMetrics !== false) client.collectDefaultMetrics({ register: registry });
 

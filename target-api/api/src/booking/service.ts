@@ -263,7 +263,8 @@ async function holdSeat(
         if (seatsLeft === null) throw quotaExhausted();
       });
     } catch (error) {
-      if (seatsLeft === null) forgetOffice(ctx, input.officeId);
+      if (error instanceof ProblemError && error.slug === 'quota-exhausted')
+        forgetOffice(ctx, input.officeId);
       throw translateInsertError(error);
     }
     if (seatsLeft === 0) forgetOffice(ctx, input.officeId);

@@ -27,6 +27,7 @@ import {
 } from './domain/rules.ts';
 import { ACTIVE, canTransition, transition } from './domain/states.ts';
 import {
+  BOOKING_COLUMNS,
   type BookingRecord,
   type BookingView,
   closeBooking,
@@ -126,9 +127,8 @@ async function holdSeat(
     seat,
     useIdempotency ? idempotencyKey : null,
   );
-  if (useIdempotency && known.stored_hash !== null) {
-    const replay = await replayStored(ctx, known.stored_hash, known.stored_booking_id, hash);
-    if (replay) return replay;
+  if (useIdempotency && known.stored_hash !== null && known.stored_booking_id !== null) {
+    return replayStored(ctx, known.stored_hash, known.stored_booking_id, hash);
   }
 
   if (known.applicant_id === null) throw problems.notFound(`applicant ${input.applicantId}`);
@@ -162,10 +162,10 @@ async function holdSeat(
     throw problems.notFound(`released slot ${input.date} ${input.session} ${input.category} at ${office.id}`);
   const slot = { capacity: known.capacity, taken: known.taken };
 
-  // The fix refuses at once when the slot read just now is full: a correct "no" as of that read, without
-  // the transaction (most attempts of a rush arrive after the quota is gone). A free seat in the read is
-  // only a hint; the conditional update below decides.
-  if (!defects.has('quota-race') && slot.taken >= slot.capacity) {
+  // A slot read full just now is refused at once: a correct "no" as of that read, without the transaction
+  // (most attempts of a rush arrive after the quota is gone). A free seat in the read is only a hint: the
+  // fix's conditional update decides, and legacy's blind write below is where quota-race oversells.
+  if (slot.taken >= slot.capacity) {
     forgetOffice(ctx, input.officeId);
     throw quotaExhausted();
   }
@@ -232,7 +232,6 @@ async function holdSeat(
   if (defects.has('quota-race')) {
     // Legacy: read the remaining quota, do other work, then write. Every request in flight meanwhile
     // saw the same last seat, so the slot is oversold.
-    if (slot.taken >= slot.capacity) throw quotaExhausted();
     await checkDocumentsLegacy(ctx, applicant.id);
     await db.query('UPDATE slots SET taken = taken + 1 WHERE id = $1', [seat]);
     try {
@@ -374,9 +373,9 @@ async function replayIdempotent(
 async function replayStored(
   ctx: AppContext,
   storedHash: string,
-  bookingId: string | null,
+  bookingId: string,
   hash: string,
-): Promise<BookingOutcome | undefined> {
+): Promise<BookingOutcome> {
   if (storedHash !== hash) {
     throw problems.unprocessable(
       'idempotency-key-reused',
@@ -384,7 +383,6 @@ async function replayStored(
       'this Idempotency-Key was first used with a different request body; use a new key for a new booking',
     );
   }
-  if (bookingId === null) return undefined;
   const row = await findBooking(ctx.db, bookingId);
   if (!row) throw problems.notFound(`booking ${bookingId}`);
   const view = toView(row);
@@ -407,7 +405,7 @@ export async function recordBillingCode(
   const result = await ctx.db.query<BookingRecord>(
     `UPDATE bookings b SET status = 'WAITING_PAYMENT', billing_code = $2, code_issued_at = $3, pay_by = $4,
        next_attempt_at = NULL FROM slots s WHERE b.id = $1 AND b.status = 'HELD' AND s.id = b.slot_id
-     RETURNING b.*, s.office_id, s.date, s.session, s.category`,
+     RETURNING ${BOOKING_COLUMNS}`,
     [bookingId, billingCode, new Date(issuedAt), new Date(payBy)],
   );
   const row = result.rows[0];

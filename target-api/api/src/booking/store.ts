@@ -71,8 +71,10 @@ export function toView(row: BookingRecord): BookingView {
   };
 }
 
-const SELECT_BOOKING = `SELECT b.*, s.office_id, s.date, s.session, s.category
-  FROM bookings b JOIN slots s ON s.id = b.slot_id`;
+/** A BookingRecord's columns, from `bookings b` and its slot `s`. */
+export const BOOKING_COLUMNS = 'b.*, s.office_id, s.date, s.session, s.category';
+
+const SELECT_BOOKING = `SELECT ${BOOKING_COLUMNS} FROM bookings b JOIN slots s ON s.id = b.slot_id`;
 
 export async function findBooking(
   db: Queryable,

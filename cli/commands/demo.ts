@@ -2,6 +2,7 @@
 // verdicts side by side: the field's failure reproduced, and the fix proven.
 import type { Command } from 'commander';
 import { exitSoon } from '../src/exit-soon.ts';
+import { withExitCodes } from '../src/help.ts';
 import { progressPrinter } from '../src/progress.ts';
 import { parseRunOptions } from '../src/run-options.ts';
 import { type RunOutcome, runScenario } from '../src/run-scenario.ts';
@@ -17,12 +18,17 @@ const INVARIANTS = [
 ];
 
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .description('quota-rush (short) on legacy, then on hardened, verdicts side by side')
     .action(async () => {
       exitSoon(await demo());
     });
+  withExitCodes(command, {
+    0: 'the demo showed what it promises: legacy fails, hardened passes',
+    1: 'a run could not be done',
+    99: 'it did not: legacy passed or hardened failed',
+  });
 }
 
 /** The table the demo prints: one row per invariant and threshold outcome, one column per profile. */

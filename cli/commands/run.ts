@@ -2,6 +2,7 @@
 // thresholds and the target's invariants. Exit 0 pass, 99 fail, 2 usage, 1 (or k6's code) could not run.
 import type { Command } from 'commander';
 import { exitSoon } from '../src/exit-soon.ts';
+import { withExitCodes } from '../src/help.ts';
 import { progressPrinter } from '../src/progress.ts';
 import { parseRunOptions, type RunFlags, UsageError } from '../src/run-options.ts';
 import { runScenario } from '../src/run-scenario.ts';
@@ -9,7 +10,7 @@ import { SCENARIO_NAMES } from '../src/scenarios.ts';
 import { describeVerdict, EXIT_COULD_NOT_RUN, EXIT_USAGE } from '../src/verdict.ts';
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('run one load scenario and judge it by its SLO thresholds and the invariants')
     .argument('<scenario>', SCENARIO_NAMES.join(' | '))
@@ -17,6 +18,7 @@ export function registerRun(program: Command): void {
     .option('--defects <list>', "comma-separated defects, replacing the profile's set")
     .option('--short', 'short mode: each scenario well under a minute (CI)')
     .option('--target <url>', 'an already running API (loopback only) instead of starting one')
+    .option('--allow-remote-target', 'allow a --target outside loopback (refused by default)')
     .option('--billing-target <url>', 'the billing simulator of --target')
     .option('--admin-token <token>', 'admin token of --target (default: ADMIN_TOKEN)')
     .option('--engine <engine>', 'embedded | k6 (k6 on PATH)', 'embedded')
@@ -24,6 +26,12 @@ export function registerRun(program: Command): void {
     .action(async (scenario: string, flags: RunFlags) => {
       exitSoon(await runCommand(scenario, flags));
     });
+  withExitCodes(command, {
+    0: 'every threshold and every invariant held',
+    1: 'the run could not be done (the target did not start, the script failed)',
+    2: 'bad usage (unknown scenario, profile, defect or engine; a target outside loopback)',
+    99: 'a threshold failed or an invariant was violated',
+  });
 }
 
 export async function runCommand(scenario: string, flags: RunFlags): Promise<number> {

@@ -2,6 +2,7 @@
 // booking API as two processes, until Ctrl-C.
 import type { Command } from 'commander';
 import { ServeUsageError, serveForeground, serveOptionsFrom } from '../../target-api/serve.ts';
+import { withExitCodes } from '../src/help.ts';
 
 interface ServeCommandOptions {
   profile?: string;
@@ -11,7 +12,7 @@ interface ServeCommandOptions {
 }
 
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('start the billing simulator and the booking API (two processes) until Ctrl-C')
     .option('--profile <profile>', 'legacy (field defects) or hardened (fixes)', 'hardened')
@@ -30,4 +31,9 @@ export function registerServe(program: Command): void {
       }
       process.exitCode = await serveForeground(options, 'paspor-lab serve');
     });
+  withExitCodes(command, {
+    0: 'stopped with Ctrl-C (or SIGTERM) after both services drained',
+    1: 'a service did not start or exited on its own',
+    2: 'bad usage (unknown profile or defect, a port that is not a number)',
+  });
 }

@@ -11,27 +11,27 @@ describe('parseRunOptions', () => {
       target: undefined,
       engine: 'embedded',
       out: undefined,
+      allowRemoteTarget: false,
     });
   });
 
-  it('names the valid scenarios when the scenario is unknown', () => {
-    expect(() => parseRunOptions('rush', {}, {})).toThrow(
+  it('names the closest scenario and the valid ones when the scenario is unknown', () => {
+    expect(() => parseRunOptions('qouta-rush', {}, {})).toThrow(
       new UsageError(
-        'unknown scenario "rush": valid scenarios are smoke, quota-rush, payment-code-failure, payment-expiry, soak, breakpoint',
+        'unknown scenario "qouta-rush": did you mean quota-rush? (valid: smoke, quota-rush, payment-code-failure, payment-expiry, soak, breakpoint)',
       ),
     );
+    expect(() => parseRunOptions('rush', {}, {})).toThrow(/^unknown scenario "rush": \(valid: smoke, /);
   });
 
   it('names the valid profiles, defects and engines', () => {
-    expect(() => parseRunOptions('smoke', { profile: 'fixed' }, {})).toThrow(
-      /valid profiles are legacy, hardened/,
+    expect(() => parseRunOptions('smoke', { profile: 'hardend' }, {})).toThrow(
+      'unknown profile "hardend": did you mean hardened? (valid: legacy, hardened)',
     );
-    expect(() => parseRunOptions('smoke', { defects: 'quota-race,slow' }, {})).toThrow(
-      /unknown defect "slow": valid defects are quota-race, billing-fragile/,
+    expect(() => parseRunOptions('smoke', { defects: 'quota-race,qouta-race2' }, {})).toThrow(
+      /unknown defect "qouta-race2": did you mean quota-race\? \(valid: quota-race, billing-fragile/,
     );
-    expect(() => parseRunOptions('smoke', { engine: 'gatling' }, {})).toThrow(
-      /valid engines are embedded, k6/,
-    );
+    expect(() => parseRunOptions('smoke', { engine: 'gatling' }, {})).toThrow(/\(valid: embedded, k6\)/);
   });
 
   it('keeps an explicit defect list, deduplicated, and an empty one as "no defects"', () => {
@@ -71,6 +71,14 @@ describe('parseRunOptions', () => {
     expect(() => parseRunOptions('smoke', { ...flags, target: 'ftp://127.0.0.1' }, {})).toThrow(
       /not an http\(s\) URL/,
     );
+  });
+
+  it('takes a target outside loopback only with --allow-remote-target', () => {
+    const flags = { billingTarget: 'http://10.0.0.5:8081', adminToken: 't', target: 'http://10.0.0.5:8080' };
+    expect(() => parseRunOptions('smoke', flags, {})).toThrow(/unless you add --allow-remote-target/);
+    const allowed = parseRunOptions('smoke', { ...flags, allowRemoteTarget: true }, {});
+    expect(allowed.allowRemoteTarget).toBe(true);
+    expect(allowed.target?.apiUrl).toBe('http://10.0.0.5:8080');
   });
 });
 

@@ -2,6 +2,7 @@
 // is one line naming what is wrong and the valid values (exit 2).
 import { DEFECT_IDS, type DefectId, PROFILES, type Profile } from '../../target-api/api/src/defects.ts';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios.ts';
+import { unknownValue } from './suggest.ts';
 
 export class UsageError extends Error {
   readonly code = 'ERR_USAGE';
@@ -23,6 +24,7 @@ export interface RunFlags {
   adminToken?: string;
   engine?: string;
   out?: string;
+  allowRemoteTarget?: boolean;
 }
 
 export interface RunOptions {
@@ -35,6 +37,8 @@ export interface RunOptions {
   target: { apiUrl: string; billingUrl: string; adminToken: string } | undefined;
   engine: Engine;
   out: string | undefined;
+  /** --allow-remote-target: the user's explicit permission to load a host outside loopback. */
+  allowRemoteTarget: boolean;
 }
 
 /** Load only ever goes to loopback (STYLE rules): 127.0.0.0/8, ::1 or localhost. */
@@ -49,13 +53,13 @@ export function isLoopbackUrl(raw: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-function loopbackUrl(flag: string, raw: string): string {
+function targetUrl(flag: string, raw: string, allowRemote: boolean): string {
   if (!/^https?:\/\//.test(raw) || !URL.canParse(raw)) {
     throw new UsageError(`${flag} "${raw}" is not an http(s) URL; for example ${flag} http://127.0.0.1:8080`);
   }
-  if (!isLoopbackUrl(raw)) {
+  if (!allowRemote && !isLoopbackUrl(raw)) {
     throw new UsageError(
-      `${flag} "${raw}" is not a loopback address; load goes only to 127.0.0.0/8, ::1 or localhost`,
+      `${flag} "${raw}" is not a loopback address; load goes only to 127.0.0.0/8, ::1 or localhost unless you add --allow-remote-target`,
     );
   }
   return raw.replace(/\/+$/, '');
@@ -67,11 +71,11 @@ export function parseRunOptions(
   env: Record<string, string | undefined> = process.env,
 ): RunOptions {
   if (!isScenarioName(scenario)) {
-    throw new UsageError(`unknown scenario "${scenario}": valid scenarios are ${SCENARIO_NAMES.join(', ')}`);
+    throw new UsageError(unknownValue('scenario', scenario, SCENARIO_NAMES));
   }
   const profile = flags.profile ?? 'hardened';
   if (!(PROFILES as readonly string[]).includes(profile)) {
-    throw new UsageError(`unknown profile "${profile}": valid profiles are ${PROFILES.join(', ')}`);
+    throw new UsageError(unknownValue('profile', profile, PROFILES));
   }
   let defects: DefectId[] | undefined;
   if (flags.defects !== undefined) {
@@ -81,17 +85,18 @@ export function parseRunOptions(
       .filter(Boolean);
     const unknown = ids.find((id) => !(DEFECT_IDS as readonly string[]).includes(id));
     if (unknown !== undefined) {
-      throw new UsageError(`unknown defect "${unknown}": valid defects are ${DEFECT_IDS.join(', ')}`);
+      throw new UsageError(unknownValue('defect', unknown, DEFECT_IDS));
     }
     defects = [...new Set(ids)] as DefectId[];
   }
   const engine = flags.engine ?? 'embedded';
   if (!(ENGINES as readonly string[]).includes(engine)) {
-    throw new UsageError(`unknown engine "${engine}": valid engines are ${ENGINES.join(', ')}`);
+    throw new UsageError(unknownValue('engine', engine, ENGINES));
   }
+  const allowRemoteTarget = flags.allowRemoteTarget === true;
   let target: RunOptions['target'];
   if (flags.target !== undefined) {
-    const apiUrl = loopbackUrl('--target', flags.target);
+    const apiUrl = targetUrl('--target', flags.target, allowRemoteTarget);
     const billingRaw = flags.billingTarget ?? env.BILLING_URL;
     if (billingRaw === undefined) {
       throw new UsageError(
@@ -102,7 +107,7 @@ export function parseRunOptions(
     if (!adminToken) {
       throw new UsageError('--target needs the admin token: add --admin-token T (or set ADMIN_TOKEN)');
     }
-    target = { apiUrl, billingUrl: loopbackUrl('--billing-target', billingRaw), adminToken };
+    target = { apiUrl, billingUrl: targetUrl('--billing-target', billingRaw, allowRemoteTarget), adminToken };
   } else if (flags.billingTarget !== undefined) {
     throw new UsageError('--billing-target is only used with --target; drop it to start a fresh stack');
   }
@@ -114,5 +119,6 @@ export function parseRunOptions(
     target,
     engine: engine as Engine,
     out: flags.out,
+    allowRemoteTarget,
   };
 }

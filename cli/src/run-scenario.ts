@@ -102,7 +102,8 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
         defects: options.defects,
         port: 0,
         billingPort: 0,
-        env: { LOG_LEVEL: 'warn', ...env },
+        // The user's LOG_LEVEL, else the services' own default (info): target.log has the access lines.
+        env: { LOG_LEVEL: process.env.LOG_LEVEL || 'info', ...env },
         clockSpeed: CLOCK_SPEED ? Number(CLOCK_SPEED) : 1,
         output: { file: join(dir, 'target.log') },
       });
@@ -137,6 +138,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
       },
       runDir: dir,
       testId: id,
+      allowRemoteTarget: options.allowRemoteTarget,
       onProgress: hooks.onProgress,
       signal: hooks.signal,
     };

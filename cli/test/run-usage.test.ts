@@ -13,7 +13,7 @@ describe('paspor-lab run: usage errors', () => {
     const result = cli('run', 'rush-hour');
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      'paspor-lab run: unknown scenario "rush-hour": valid scenarios are smoke, quota-rush, payment-code-failure, payment-expiry, soak, breakpoint\n',
+      'paspor-lab run: unknown scenario "rush-hour": (valid: smoke, quota-rush, payment-code-failure, payment-expiry, soak, breakpoint)\n',
     );
   });
 
@@ -21,11 +21,11 @@ describe('paspor-lab run: usage errors', () => {
     const profile = cli('run', 'smoke', '--profile', 'patched');
     expect(profile.status).toBe(2);
     expect(profile.stderr.trim().split('\n')).toEqual([
-      'paspor-lab run: unknown profile "patched": valid profiles are legacy, hardened',
+      'paspor-lab run: unknown profile "patched": (valid: legacy, hardened)',
     ]);
     const defect = cli('run', 'smoke', '--defects', 'quota-race,typo');
     expect(defect.status).toBe(2);
-    expect(defect.stderr).toMatch(/^paspor-lab run: unknown defect "typo": valid defects are quota-race, /);
+    expect(defect.stderr).toMatch(/^paspor-lab run: unknown defect "typo": \(valid: quota-race, /);
   });
 
   it('a non-loopback target exits 2 without sending load', () => {

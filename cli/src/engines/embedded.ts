@@ -13,6 +13,7 @@ interface RunnerModule {
     timeseriesOut?: string;
     quiet?: boolean;
     testId?: string;
+    allowRemoteTarget?: boolean;
     onProgress?: (p: Progress) => void;
     signal?: AbortSignal;
     stderr?: NodeJS.WriteStream;
@@ -39,6 +40,7 @@ export async function runEmbedded(request: EngineRequest): Promise<EngineResult>
     timeseriesOut: join(request.runDir, RUN_FILES.timeseries),
     quiet: true,
     testId: request.testId,
+    allowRemoteTarget: request.allowRemoteTarget === true,
     onProgress: request.onProgress,
     signal: request.signal,
     // A plain Writable is not a TTY, which is what the runner checks; the cast only satisfies the type.

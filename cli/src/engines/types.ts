@@ -16,6 +16,8 @@ export interface EngineRequest {
   env: Record<string, string>;
   runDir: string;
   testId: string;
+  /** The user passed --allow-remote-target: the engine may load a host outside loopback. */
+  allowRemoteTarget?: boolean;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }

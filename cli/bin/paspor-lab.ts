@@ -1,32 +1,16 @@
-// paspor-lab: one command for the whole harness. Each sub-command lives in ../commands/<name>.ts.
-// Loaded by paspor-lab.mjs, which first makes sure the Node running it is new enough.
-import { Command, CommanderError } from 'commander';
-import { registerDemo } from '../commands/demo.ts';
-import { registerDoctor } from '../commands/doctor.ts';
-import { registerK6 } from '../commands/k6.ts';
-import { registerRun } from '../commands/run.ts';
-import { registerServe } from '../commands/serve.ts';
-import { oneLineError, withExitCodes } from '../src/help.ts';
+// paspor-lab: one command for the whole harness. Each sub-command lives in ../commands/<name>.ts and
+// is registered in ../src/program.ts. Loaded by paspor-lab.mjs, which first checks the Node version.
+import { CommanderError } from 'commander';
+import { buildProgram } from '../src/program.ts';
 
-const program = new Command('paspor-lab')
-  .description('Reproduce M-Paspor field failures under load, measure them, and prove the fixes')
-  .configureOutput({ outputError: (message, write) => write(`${oneLineError(message)}\n`) })
-  .exitOverride();
-
-registerServe(program);
-registerRun(program);
-registerDemo(program);
-registerK6(program);
-registerDoctor(program);
-withExitCodes(program, {
-  0: 'the command did what it says (a run: every threshold and invariant held)',
-  1: 'it could not be done (the target did not start, a required part is missing)',
-  2: 'bad usage: an unknown command, option or value (the line says the closest one)',
-  99: 'a run or verification judged the target and it failed',
+// `paspor-lab --help | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
 });
 
 try {
-  await program.parseAsync(process.argv);
+  await buildProgram().parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? 0 : 2;

@@ -192,11 +192,15 @@ export async function checkPorts(): Promise<CheckResult> {
       };
 }
 
+/** Every check at once (PGlite's start dominates; the tools answer meanwhile), in a fixed order. */
 export async function runChecks(env: DoctorEnv): Promise<CheckResult[]> {
-  const results = [checkNode(env.nodeVersion), await checkPglite(), await checkDatabaseUrl(env.databaseUrl)];
-  for (const tool of TOOLS) results.push(await checkTool(tool, env.path));
-  results.push(await checkPorts());
-  return results;
+  return Promise.all([
+    checkNode(env.nodeVersion),
+    checkPglite(),
+    checkDatabaseUrl(env.databaseUrl),
+    ...TOOLS.map((tool) => checkTool(tool, env.path)),
+    checkPorts(),
+  ]);
 }
 
 /** The main job can run when no required check failed. */

@@ -43,7 +43,65 @@ describe('paspor-lab run: usage errors', () => {
     expect(result.stderr).toMatch(/is not a loopback address/);
   });
 
+  it('a non-loopback target is refused for --engine k6 too, naming --allow-remote-target', () => {
+    const result = cli(
+      'run',
+      'smoke',
+      '--engine',
+      'k6',
+      '--target',
+      'http://192.0.2.10:8080',
+      '--billing-target',
+      'http://192.0.2.10:8081',
+      '--admin-token',
+      't',
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'paspor-lab run: --target "http://192.0.2.10:8080" is not a loopback address; load goes only to 127.0.0.0/8, ::1 or localhost unless you add --allow-remote-target',
+    ]);
+  });
+
+  it('a mistyped scenario, profile or engine gets the closest name', () => {
+    expect(cli('run', 'qouta-rush').stderr).toBe(
+      'paspor-lab run: unknown scenario "qouta-rush": did you mean quota-rush? (valid: smoke, quota-rush, payment-code-failure, payment-expiry, soak, breakpoint)\n',
+    );
+    expect(cli('run', 'smoke', '--profile', 'legasy').stderr).toMatch(/did you mean legacy\?/);
+    expect(cli('run', 'smoke', '--engine', 'k7').stderr).toMatch(/did you mean k6\?/);
+  });
+
   it('a missing scenario is a usage error too', () => {
-    expect(cli('run').status).toBe(2);
+    const result = cli('run');
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      "paspor-lab: missing required argument 'scenario' (paspor-lab --help lists the commands and options)",
+    ]);
+  });
+});
+
+describe('paspor-lab: unknown commands and options', () => {
+  it('an unknown command exits 2 with one line naming the closest command', () => {
+    const result = cli('rn', 'smoke');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "paspor-lab: unknown command 'rn': did you mean run? (paspor-lab --help lists the commands and options)\n",
+    );
+  });
+
+  it('an unknown option exits 2 with one line naming the closest option', () => {
+    const result = cli('run', 'smoke', '--profil', 'legacy');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "paspor-lab: unknown option '--profil': did you mean --profile? (paspor-lab --help lists the commands and options)\n",
+    );
+  });
+
+  // Six processes, each loading the whole CLI: slow on a busy machine.
+  it('every command documents its exit codes in --help', { timeout: 120_000 }, () => {
+    for (const args of [[], ['run'], ['serve'], ['demo'], ['doctor'], ['k6', 'run']]) {
+      const result = cli(...args, '--help');
+      expect(result.status, args.join(' ')).toBe(0);
+      expect(result.stdout, args.join(' ')).toMatch(/\nExit codes:\n\s+0 {2}\S/);
+    }
   });
 });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const SCENARIO_NAMES = [
   'smoke',
   'quota-rush',
+  'quota-hoarding',
   'payment-code-failure',
   'payment-expiry',
   'soak',
@@ -66,6 +67,13 @@ export const SCENARIOS: Record<ScenarioName, ScenarioSpec> = {
     script: `${scenariosDir}quota-rush.ts`,
     purpose: 'a release opens the quota and a crowd arrives at once',
     stackEnv: legacyRaceWindow,
+    scriptEnv: none,
+  },
+  'quota-hoarding': {
+    name: 'quota-hoarding',
+    script: `${scenariosDir}quota-hoarding.ts`,
+    purpose: 'touts with many NIKs per account grab a release before ordinary applicants arrive',
+    stackEnv: none,
     scriptEnv: none,
   },
   'payment-code-failure': {

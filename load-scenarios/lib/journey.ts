@@ -2,7 +2,7 @@
 // Scenarios read as the journey; the HTTP details live here.
 import { check } from 'k6';
 import type { Target } from './env.ts';
-import { json, pause, problemSlug, type Response, request, retryAfterMs } from './http.ts';
+import { json, pause, problemSlug, type Response, request, retryAfterMs, type Surface } from './http.ts';
 import {
   codeWait,
   codeWithinSlo,
@@ -61,17 +61,28 @@ interface SeedAnswer {
 
 /** Seeds `count` activated, logged-in accounts with one applicant each, in batches. */
 export async function seedApplicants(t: Target, count: number): Promise<Applicant[]> {
-  const applicants: Applicant[] = [];
-  const batch = 250;
-  for (let done = 0; done < count; done += batch) {
+  const applicants = (await seedAccounts(t, count, 1)).flat();
+  if (applicants.length < count)
+    throw new Error(`seeding returned ${applicants.length} of ${count} applicants`);
+  return applicants;
+}
+
+/**
+ * Seeds `accounts` activated, logged-in accounts with `perAccount` applicants (NIKs) each, in batches:
+ * one array of applicants per account. A tout (calo) is one account with many NIKs.
+ */
+export async function seedAccounts(t: Target, accounts: number, perAccount: number): Promise<Applicant[][]> {
+  const seeded: Applicant[][] = [];
+  const batch = Math.max(1, Math.floor(250 / perAccount));
+  for (let done = 0; done < accounts; done += batch) {
     const res = await request(
       'admin',
       'seed',
       'POST',
       `${t.apiUrl}/admin/seed`,
       {
-        accounts: Math.min(batch, count - done),
-        applicantsPerAccount: 1,
+        accounts: Math.min(batch, accounts - done),
+        applicantsPerAccount: perAccount,
       },
       { ...admin(t), timeoutS: 60 },
     );
@@ -79,14 +90,17 @@ export async function seedApplicants(t: Target, count: number): Promise<Applican
     if (res.status !== 200 && res.status !== 201)
       throw new Error(`seeding failed: ${res.status} ${res.body}`);
     for (const account of body?.accounts ?? []) {
-      for (const applicant of account.applicants) {
-        applicants.push({ accountId: account.accountId, token: account.token, ...applicant });
-      }
+      seeded.push(
+        account.applicants.map((applicant) => ({
+          accountId: account.accountId,
+          token: account.token,
+          ...applicant,
+        })),
+      );
     }
   }
-  if (applicants.length < count)
-    throw new Error(`seeding returned ${applicants.length} of ${count} applicants`);
-  return applicants;
+  if (seeded.length < accounts) throw new Error(`seeding returned ${seeded.length} of ${accounts} accounts`);
+  return seeded;
 }
 
 interface Office {
@@ -209,15 +223,22 @@ export async function book(
   t: Target,
   who: Applicant,
   slot: Slot,
-  options: { idempotencyKey?: string; timeoutS?: number } = {},
+  options: { idempotencyKey?: string; timeoutS?: number; surface?: Surface } = {},
 ): Promise<BookingAttempt> {
   const headers: Record<string, string> = {};
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
-  const res = await request('api', 'book', 'POST', `${t.apiUrl}/v1/bookings`, bookingBody(who, slot), {
-    token: who.token,
-    headers,
-    timeoutS: options.timeoutS,
-  });
+  const res = await request(
+    options.surface ?? 'api',
+    'book',
+    'POST',
+    `${t.apiUrl}/v1/bookings`,
+    bookingBody(who, slot),
+    {
+      token: who.token,
+      headers,
+      timeoutS: options.timeoutS,
+    },
+  );
   check(res, {
     'booking gets an answer': (r) => r.status !== 0,
     'booking never answers 5xx': (r) => r.status < 500,

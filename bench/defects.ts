@@ -36,6 +36,16 @@ const CASES: Case[] = [
   { defect: 'billing-fragile', scenario: 'payment-code-failure', reason: invariant('booking-without-code') },
   { defect: 'paid-but-expired', scenario: 'payment-expiry', reason: invariant('paid-but-expired') },
   {
+    defect: 'quota-hoarding',
+    scenario: 'quota-hoarding',
+    // The touts' accounts hold more seats than the fair cap, and more of the release than its share.
+    reason: (run) => {
+      const most = run.metrics.max_holds_per_account?.values.value ?? 0;
+      const touts = run.metrics.tout_seats?.values.count ?? 0;
+      return most > 5 ? `one account held ${most} seats; touts took ${touts}` : undefined;
+    },
+  },
+  {
     defect: 'overload-collapse',
     scenario: 'breakpoint',
     // Past the knee bookings take seconds and time out, and nothing is shed.

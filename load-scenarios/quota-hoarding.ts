@@ -9,7 +9,7 @@ import exec from 'k6/execution';
 import { Counter, Gauge, Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { isShort, knob, seconds, target } from './lib/env.ts';
-import { json, request, type Surface } from './lib/http.ts';
+import { json, pause, request, retryAfterMs, type Surface } from './lib/http.ts';
 import {
   type Applicant,
   type BookingAttempt,
@@ -48,7 +48,7 @@ const fairHolds = knob('FAIR_HOLDS_PER_ACCOUNT', 5);
  */
 const maxToutShare = knob('MAX_TOUT_SHARE', 0.4);
 const maxToutSeats = Math.floor(seats * maxToutShare);
-const triesPerNik = knob('TRIES', 3);
+const triesPerNik = knob('TRIES', 4);
 const arrivalS = Math.ceil(ordinary / arrivalRate);
 
 /** Seats the touts' accounts took. */
@@ -113,14 +113,19 @@ async function firstGreen(data: Data): Promise<Slot | null> {
     : null;
 }
 
-/** Tries the earliest green slots for one NIK; true when a seat was held. */
+/**
+ * Tries the earliest green slots for one NIK; true when a seat was held. A slot sold out sends it to the
+ * next one; a shed answer (503/429 with Retry-After) is waited out and tried again, as the app and the
+ * bots both do; a limit or an error ends it.
+ */
 async function grab(data: Data, who: Applicant, surface: Surface): Promise<boolean> {
   for (let attempt = 0; attempt < triesPerNik; attempt++) {
     const slot = await firstGreen(data);
     if (!slot) return false;
     const outcome: BookingAttempt = await book(t, who, slot, { timeoutS: 10, surface });
     if (outcome.outcome === 'held') return true;
-    if (outcome.outcome !== 'quota-exhausted') return false; // a limit, a rate limit, an error
+    if (outcome.outcome === 'shed') await pause(retryAfterMs(outcome.res, 500));
+    else if (outcome.outcome !== 'quota-exhausted') return false;
   }
   return false;
 }

@@ -97,6 +97,21 @@ describe('scenario verdicts in short mode', () => {
     expect(violated(r)).toEqual(['slot-over-capacity']);
   });
 
+  it('quota-hoarding with only quota-hoarding switched on fails: one account holds more than five seats', async () => {
+    const r = await run('quota-hoarding', '--defects', 'quota-hoarding');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(r.metrics.max_holds_per_account?.values.value).toBeGreaterThan(5);
+    expect(r.failedThresholds).toContain('max_holds_per_account: value<=5');
+    expect(violated(r)).toEqual([]);
+  });
+
+  it('quota-hoarding passes on hardened: no account holds more than five seats', async () => {
+    const r = await run('quota-hoarding', '--profile', 'hardened');
+    expectPass(r);
+    expect(r.metrics.max_holds_per_account?.values.value).toBeLessThanOrEqual(5);
+    expect(r.metrics.tout_seats?.values.count).toBeLessThanOrEqual(15);
+  });
+
   it('payment-code-failure fails on legacy: bookings left without a code, their seats hoarded', async () => {
     const r = await run('payment-code-failure', '--profile', 'legacy');
     expect(r.exitCode, why(r)).toBe(99);

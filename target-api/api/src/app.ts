@@ -28,7 +28,9 @@ import { applicantsPlugin } from './applicants/plugin.ts';
 import { bookingPlugin } from './booking/plugin.ts';
 import type { ApiConfig } from './config.ts';
 import type { AppContext } from './context.ts';
+import { chooseVariants } from './defects/index.ts';
 import { healthPlugin } from './health.ts';
+import { AvailabilityCache } from './offices/availability-cache.ts';
 import { findOffice } from './offices/domain/catalogue.ts';
 import { officesPlugin } from './offices/plugin.ts';
 import { openInitialWindow, releaseScheduler, syncOffices } from './offices/releases.ts';
@@ -72,6 +74,8 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
     db: traceStorage(db),
     clock,
     defects: config.defects,
+    variants: chooseVariants(config.defects),
+    availability: new AvailabilityCache(config.availabilityCacheMs),
     tokens: createTokenSigner(config.tokenSecret, config.tokenTtlSeconds),
     mailbox: createMailbox(),
     faults,

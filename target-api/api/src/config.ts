@@ -1,14 +1,18 @@
 // The API's whole configuration as one typed object, read once from the environment (and flags in
-// main.ts) and validated. Every variable, its default and meaning is in target-api/README.md.
+// main.ts) and validated against one schema (ApiEnvSchema), from which target-api/README.md's table
+// is generated (`node target-api/scripts/config-tables.ts`).
 import { randomBytes } from 'node:crypto';
+import { Type } from 'typebox';
+import { ConfigError, Env, readEnv } from '../../shared/config.ts';
 import {
   activeDefects,
   type DefectId,
   type DefectSet,
+  PROFILES,
   type Profile,
   parseDefectList,
   parseProfile,
-} from './defects.ts';
+} from './defects/ids.ts';
 
 export interface ApiConfig {
   host: string;
@@ -61,44 +65,173 @@ export interface ApiConfig {
   backgroundJobs: boolean;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'ERR_CONFIG';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
-type Env = Record<string, string | undefined>;
+type Environment = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    throw new ConfigError(
-      `${name}="${raw}" is not an integer >= ${min}; set it to a whole number such as ${fallback}`,
-    );
-  }
-  return Number(raw);
-}
-
-function positive(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(`${name}="${raw}" is not a positive number; for example ${name}=${fallback}`);
-  }
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'no'].includes(raw)) return false;
-  throw new ConfigError(`${name}="${raw}" is not a boolean; use true or false`);
-}
+/** The booking API's environment: every variable, its type, bounds, default and meaning. */
+export const ApiEnvSchema = Type.Object({
+  HOST: Env.string({ default: '127.0.0.1', description: 'interface to listen on' }),
+  PORT: Env.integer({ default: 8080, minimum: 0, maximum: 65535, description: 'port to listen on' }),
+  PROFILE: Env.oneOf(PROFILES, {
+    default: 'hardened',
+    description: '`legacy` (all six defects) or `hardened` (none)',
+  }),
+  DEFECTS: Env.string({
+    emptyIsValue: true,
+    defaultText: "the profile's set",
+    description:
+      "comma list of defects to switch on, replacing the profile's set (`quota-race,billing-fragile`)",
+  }),
+  DATABASE_URL: Env.string({
+    defaultText: 'unset: PGlite',
+    description: 'PostgreSQL connection string; unset means embedded PGlite',
+  }),
+  PGLITE_DATA_DIR: Env.string({
+    defaultText: 'unset: in memory',
+    description: 'PGlite data folder (persistent)',
+  }),
+  DB_POOL_SIZE: Env.integer({ default: 10, minimum: 1, description: 'PostgreSQL pool size' }),
+  BILLING_URL: Env.url({ default: 'http://127.0.0.1:8081', description: 'billing simulator base URL' }),
+  NOTICE_SECRET: Env.string({
+    default: 'paspor-lab-dev-notice-secret',
+    description: 'HMAC key of payment notices, shared with the simulator',
+  }),
+  ADMIN_TOKEN: Env.string({
+    defaultText: 'generated and printed',
+    description: 'bearer token of `/admin` routes',
+  }),
+  TOKEN_SECRET: Env.string({
+    defaultText: 'random per process',
+    description: "HMAC key of applicants' bearer tokens (set it so tokens survive a restart)",
+  }),
+  PROOF_SECRET: Env.string({
+    defaultText: 'derived from `TOKEN_SECRET`',
+    description: 'HMAC key of the QR proof',
+  }),
+  TOKEN_TTL_SECONDS: Env.integer({ default: 12 * 3600, minimum: 1, description: 'bearer token lifetime' }),
+  CLOCK_SPEED: Env.positive({
+    default: 1,
+    description: 'simulated time speed (`720` turns the 2-hour payment window into 10 s)',
+  }),
+  CLOCK_EPOCH: Env.integer({
+    minimum: 0,
+    defaultText: 'start of this process',
+    example: '1767225600000',
+    description:
+      'real epoch ms at which simulated = real time (`npm run serve` gives both services the same)',
+  }),
+  PAYMENT_WINDOW_MINUTES: Env.positive({
+    default: 120,
+    description: 'simulated minutes from code issue to `payBy`',
+  }),
+  ISSUANCE_DEADLINE_SECONDS: Env.positive({
+    default: 20,
+    description: 'hardened: a hold whose code is not issued by then is RELEASED',
+  }),
+  ISSUANCE_OBJECTIVE_SECONDS: Env.positive({
+    default: 30,
+    description: 'payment-code objective that invariant `booking-without-code` checks',
+  }),
+  BILLING_TIMEOUT_MS: Env.integer({
+    default: 2000,
+    minimum: 1,
+    description: 'hardened: timeout of one outbox billing call',
+  }),
+  BILLING_INLINE_TIMEOUT_MS: Env.integer({
+    default: 800,
+    minimum: 1,
+    description: 'hardened: timeout of the inline attempt before answering 202',
+  }),
+  OUTBOX_INTERVAL_MS: Env.integer({
+    default: 250,
+    minimum: 10,
+    description: 'how often the issuance outbox looks for due holds',
+  }),
+  SWEEP_INTERVAL_MS: Env.integer({
+    default: 1000,
+    minimum: 10,
+    description: 'how often the expiry sweeper runs',
+  }),
+  RELEASE_INTERVAL_MS: Env.integer({
+    default: 1000,
+    minimum: 10,
+    description: 'how often scheduled quota releases are checked',
+  }),
+  RELEASE_INITIAL_DAYS: Env.integer({
+    default: 14,
+    minimum: 0,
+    description: 'at start, open this many days ahead for every office (0: none)',
+  }),
+  APPLICANT_LIMIT: Env.integer({
+    default: 5,
+    minimum: 1,
+    description: 'applicants per account (not enforced under `quota-hoarding`)',
+  }),
+  MAX_ACTIVE_HOLDS_PER_ACCOUNT: Env.integer({
+    default: 5,
+    minimum: 1,
+    description: 'hardened: active bookings per account',
+  }),
+  MAX_ACTIVE_HOLDS_PER_NIK: Env.integer({
+    default: 1,
+    minimum: 1,
+    description: 'hardened: active bookings per NIK',
+  }),
+  BOOKING_RATE_LIMIT_PER_MINUTE: Env.integer({
+    default: 30,
+    minimum: 1,
+    description: 'hardened: booking attempts per account per minute',
+  }),
+  LOGIN_RATE_LIMIT_PER_MINUTE: Env.integer({
+    default: 10,
+    minimum: 1,
+    description: '`hardened` profile: login attempts per e-mail and address per minute',
+  }),
+  ADMISSION_MAX_IN_FLIGHT: Env.integer({
+    minimum: 1,
+    defaultText: '`64` (PGlite), 2 x `DB_POOL_SIZE` (PostgreSQL)',
+    example: '64',
+    description:
+      'hardened: booking writes (book, reschedule) in flight before the next is shed with 503 `overloaded` (the backstop of the two signals below)',
+  }),
+  ADMISSION_MAX_QUEUE_DELAY_MS: Env.integer({
+    default: 20,
+    minimum: 1,
+    description:
+      "hardened: booking writes are shed while the database has a standing queue: the shortest wait for a connection in the last 100 ms exceeded this (CoDel's signal)",
+  }),
+  ADMISSION_MAX_EVENT_LOOP_DELAY_MS: Env.integer({
+    default: 50,
+    minimum: 1,
+    description:
+      'hardened: booking writes are shed while the median lateness of a 20 ms timer over the last 5 ticks exceeds this',
+  }),
+  ADMISSION_RETRY_AFTER_SECONDS: Env.integer({
+    default: 1,
+    minimum: 1,
+    description: 'hardened: `Retry-After` of a shed answer',
+  }),
+  AVAILABILITY_CACHE_MS: Env.integer({
+    default: 1000,
+    minimum: 0,
+    description: 'hardened: availability answers cached this long (0: off)',
+  }),
+  LEGACY_DOCUMENT_CHECK_MS: Env.integer({
+    default: 20,
+    minimum: 0,
+    description: "`quota-race`: the legacy flow's wait between reading quota and writing the booking",
+  }),
+  SIMULATION: Env.boolean({
+    default: true,
+    description: 'simulation mode: activation e-mails go to `GET /admin/mailbox`',
+  }),
+  BACKGROUND_JOBS: Env.boolean({
+    default: true,
+    description: 'run the outbox, sweeper and release loops (tests drive them by hand)',
+  }),
+  LOG_LEVEL: Env.string({ default: 'info', description: 'pino level' }),
+});
 
 export interface ConfigOverrides {
   profile?: string;
@@ -107,66 +240,58 @@ export interface ConfigOverrides {
 }
 
 /** Reads the configuration; flags (overrides) win over the environment. */
-export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): ApiConfig {
-  const profile = parseProfile(overrides.profile ?? env.PROFILE ?? 'hardened');
-  const defectList = overrides.defects ?? env.DEFECTS;
+export function loadConfig(env: Environment = process.env, overrides: ConfigOverrides = {}): ApiConfig {
+  const v = readEnv(ApiEnvSchema, env);
+  const profile = parseProfile(overrides.profile ?? v.PROFILE);
+  const defectList = overrides.defects ?? v.DEFECTS;
   const explicit: DefectId[] | undefined = defectList !== undefined ? parseDefectList(defectList) : undefined;
-  const tokenSecret = env.TOKEN_SECRET || randomBytes(32).toString('hex');
-  const adminToken = env.ADMIN_TOKEN || randomBytes(18).toString('base64url');
-  const port = overrides.port ?? integer(env, 'PORT', 8080);
+  const tokenSecret = v.TOKEN_SECRET ?? randomBytes(32).toString('hex');
+  const port = overrides.port ?? v.PORT;
   if (port > 65535) throw new ConfigError(`port ${port} is out of range; use 0-65535`);
-  const billingUrl = env.BILLING_URL || 'http://127.0.0.1:8081';
-  const databaseUrl = env.DATABASE_URL || undefined;
-  const dbPoolSize = integer(env, 'DB_POOL_SIZE', 10, 1);
   // The in-flight cap is the backstop; the standing-queue and event-loop signals shed first. PGlite: one
   // connection on the event loop, 64 booking writes bound memory and the wait behind a stuck statement.
   // PostgreSQL works beside the process; its pool keeps about two bookings per connection busy without
   // queueing (2 x pool, measured with `breakpoint --short` on this 2-core machine).
-  const admissionDefault = databaseUrl ? dbPoolSize * 2 : 64;
-  try {
-    new URL(billingUrl);
-  } catch {
-    throw new ConfigError(`BILLING_URL="${billingUrl}" is not a URL; for example http://127.0.0.1:8081`);
-  }
+  const admissionDefault = v.DATABASE_URL ? v.DB_POOL_SIZE * 2 : 64;
   return {
-    host: env.HOST || '127.0.0.1',
+    host: v.HOST,
     port,
     profile,
     defects: activeDefects(profile, explicit),
-    databaseUrl,
-    pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
-    dbPoolSize,
-    billingUrl,
-    noticeSecret: env.NOTICE_SECRET || 'paspor-lab-dev-notice-secret',
+    databaseUrl: v.DATABASE_URL,
+    pgliteDataDir: v.PGLITE_DATA_DIR,
+    dbPoolSize: v.DB_POOL_SIZE,
+    billingUrl: v.BILLING_URL,
+    noticeSecret: v.NOTICE_SECRET,
     tokenSecret,
-    proofSecret: env.PROOF_SECRET || `${tokenSecret}:proof`,
-    adminToken,
-    adminTokenGenerated: !env.ADMIN_TOKEN,
-    tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 12 * 3600, 1),
-    clockSpeed: positive(env, 'CLOCK_SPEED', 1),
-    clockEpochMs: env.CLOCK_EPOCH ? integer(env, 'CLOCK_EPOCH', 0) : undefined,
-    paymentWindowMinutes: positive(env, 'PAYMENT_WINDOW_MINUTES', 120),
-    issuanceDeadlineSeconds: positive(env, 'ISSUANCE_DEADLINE_SECONDS', 20),
-    issuanceObjectiveSeconds: positive(env, 'ISSUANCE_OBJECTIVE_SECONDS', 30),
-    billingTimeoutMs: integer(env, 'BILLING_TIMEOUT_MS', 2000, 1),
-    billingInlineTimeoutMs: integer(env, 'BILLING_INLINE_TIMEOUT_MS', 800, 1),
-    outboxIntervalMs: integer(env, 'OUTBOX_INTERVAL_MS', 250, 10),
-    sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 1000, 10),
-    releaseIntervalMs: integer(env, 'RELEASE_INTERVAL_MS', 1000, 10),
-    releaseInitialDays: integer(env, 'RELEASE_INITIAL_DAYS', 14),
-    applicantLimit: integer(env, 'APPLICANT_LIMIT', 5, 1),
-    maxActiveHoldsPerAccount: integer(env, 'MAX_ACTIVE_HOLDS_PER_ACCOUNT', 5, 1),
-    maxActiveHoldsPerNik: integer(env, 'MAX_ACTIVE_HOLDS_PER_NIK', 1, 1),
-    bookingRateLimitPerMinute: integer(env, 'BOOKING_RATE_LIMIT_PER_MINUTE', 30, 1),
-    loginRateLimitPerMinute: integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1),
-    admissionMaxInFlight: integer(env, 'ADMISSION_MAX_IN_FLIGHT', admissionDefault, 1),
-    admissionMaxQueueDelayMs: integer(env, 'ADMISSION_MAX_QUEUE_DELAY_MS', 20, 1),
-    admissionMaxEventLoopDelayMs: integer(env, 'ADMISSION_MAX_EVENT_LOOP_DELAY_MS', 50, 1),
-    admissionRetryAfterSeconds: integer(env, 'ADMISSION_RETRY_AFTER_SECONDS', 1, 1),
-    availabilityCacheMs: integer(env, 'AVAILABILITY_CACHE_MS', 1000),
-    legacyDocumentCheckMs: integer(env, 'LEGACY_DOCUMENT_CHECK_MS', 20),
-    simulation: bool(env, 'SIMULATION', true),
-    logLevel: env.LOG_LEVEL || 'info',
-    backgroundJobs: bool(env, 'BACKGROUND_JOBS', true),
+    proofSecret: v.PROOF_SECRET ?? `${tokenSecret}:proof`,
+    adminToken: v.ADMIN_TOKEN ?? randomBytes(18).toString('base64url'),
+    adminTokenGenerated: v.ADMIN_TOKEN === undefined,
+    tokenTtlSeconds: v.TOKEN_TTL_SECONDS,
+    clockSpeed: v.CLOCK_SPEED,
+    clockEpochMs: v.CLOCK_EPOCH,
+    paymentWindowMinutes: v.PAYMENT_WINDOW_MINUTES,
+    issuanceDeadlineSeconds: v.ISSUANCE_DEADLINE_SECONDS,
+    issuanceObjectiveSeconds: v.ISSUANCE_OBJECTIVE_SECONDS,
+    billingTimeoutMs: v.BILLING_TIMEOUT_MS,
+    billingInlineTimeoutMs: v.BILLING_INLINE_TIMEOUT_MS,
+    outboxIntervalMs: v.OUTBOX_INTERVAL_MS,
+    sweepIntervalMs: v.SWEEP_INTERVAL_MS,
+    releaseIntervalMs: v.RELEASE_INTERVAL_MS,
+    releaseInitialDays: v.RELEASE_INITIAL_DAYS,
+    applicantLimit: v.APPLICANT_LIMIT,
+    maxActiveHoldsPerAccount: v.MAX_ACTIVE_HOLDS_PER_ACCOUNT,
+    maxActiveHoldsPerNik: v.MAX_ACTIVE_HOLDS_PER_NIK,
+    bookingRateLimitPerMinute: v.BOOKING_RATE_LIMIT_PER_MINUTE,
+    loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,
+    admissionMaxInFlight: v.ADMISSION_MAX_IN_FLIGHT ?? admissionDefault,
+    admissionMaxQueueDelayMs: v.ADMISSION_MAX_QUEUE_DELAY_MS,
+    admissionMaxEventLoopDelayMs: v.ADMISSION_MAX_EVENT_LOOP_DELAY_MS,
+    admissionRetryAfterSeconds: v.ADMISSION_RETRY_AFTER_SECONDS,
+    availabilityCacheMs: v.AVAILABILITY_CACHE_MS,
+    legacyDocumentCheckMs: v.LEGACY_DOCUMENT_CHECK_MS,
+    simulation: v.SIMULATION,
+    logLevel: v.LOG_LEVEL,
+    backgroundJobs: v.BACKGROUND_JOBS,
   };
 }

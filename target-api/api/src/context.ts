@@ -1,12 +1,13 @@
-// What every feature plugin is given: configuration, storage, clock, defects and shared services.
-// Plugins receive it as options (explicit wiring) instead of reaching into each other.
+// What every feature plugin is given: configuration, storage, clock, the chosen defect variants and
+// shared services. Plugins receive it as options (explicit wiring) instead of reaching into each other.
 import type { Clock } from '../../shared/clock.ts';
 import type { DomainMetrics } from '../../telemetry/index.ts';
 import type { Mailbox } from './accounts/mailbox.ts';
 import type { TokenSigner } from './accounts/tokens.ts';
 import type { Faults } from './admin/faults.ts';
 import type { ApiConfig } from './config.ts';
-import type { DefectSet } from './defects.ts';
+import type { DefectSet, Variants } from './defects/index.ts';
+import type { AvailabilityCache } from './offices/availability-cache.ts';
 import type { BillingClient } from './payments/billing-client.ts';
 import type { Database } from './storage/index.ts';
 
@@ -14,7 +15,12 @@ export interface AppContext {
   config: ApiConfig;
   db: Database;
   clock: Clock;
+  /** The active defects, for reports (GET /admin/config); the flows read `variants` instead. */
   defects: DefectSet;
+  /** Each defect's behaviour, legacy or fixed, chosen once at start (defects/index.ts). */
+  variants: Variants;
+  /** Office calendars, cached for overload-collapse's fix and forgotten when quota changes. */
+  availability: AvailabilityCache;
   tokens: TokenSigner;
   mailbox: Mailbox;
   faults: Faults;

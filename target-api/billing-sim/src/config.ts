@@ -1,24 +1,10 @@
 // The billing simulator's configuration: one typed object, read once from the environment (and the
-// --port flag in main.ts) and validated.
-//
-// | variable                  | default                      | meaning                                         |
-// | ------------------------- | ---------------------------- | ----------------------------------------------- |
-// | HOST                      | 127.0.0.1                    | interface to listen on                          |
-// | PORT                      | 8081                         | port to listen on                               |
-// | API_URL                   | http://127.0.0.1:8080        | where payment notices are POSTed                |
-// | NOTICE_SECRET             | paspor-lab-dev-notice-secret | HMAC key shared with the API                    |
-// | ADMIN_TOKEN               | generated and printed        | bearer token of /admin routes                   |
-// | CLOCK_SPEED               | 1                            | simulated time runs this many times faster      |
-// | CLOCK_EPOCH               | start of this process        | real epoch ms at which simulated = real time    |
-// | NOTICE_MAX_ATTEMPTS       | 8                            | delivery attempts per notice, the first included|
-// | NOTICE_INITIAL_DELAY_MS   | 200                          | first retry delay (then exponential, jittered)  |
-// | NOTICE_MAX_DELAY_MS       | 10000                        | longest retry delay                             |
-// | NOTICE_ATTEMPT_TIMEOUT_MS | 5000                         | one delivery attempt gives up after this        |
-// | NOTICE_REORDER_WINDOW_MS  | 1000                         | held notices are released this often (reorder)  |
-// | MAX_HANG_MS               | 120000                       | a "timeout" fault answers 504 after this at most|
-// | LOG_LEVEL                 | info                         | pino level                                      |
+// --port flag in main.ts) and validated against one schema (SimEnvSchema), from which
+// target-api/README.md's table is generated (`node target-api/scripts/config-tables.ts`).
 import { randomBytes } from 'node:crypto';
+import { Type } from 'typebox';
 import { type Clock, createClock } from '../../shared/clock.ts';
+import { ConfigError, Env, readEnv } from '../../shared/config.ts';
 import type { NoticeDeliveryConfig } from './notices/sender.ts';
 
 export interface BillingSimConfig {
@@ -44,13 +30,7 @@ export interface MainConfig extends BillingSimConfig {
   adminTokenGenerated: boolean;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'ERR_CONFIG';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export const DEFAULT_NOTICE_DELIVERY: BillingSimConfig['notices'] = {
   maxAttempts: 8,
@@ -75,62 +55,97 @@ export function simConfig(
   };
 }
 
-type Env = Record<string, string | undefined>;
+type Environment = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    throw new ConfigError(`${name}="${raw}" is not an integer >= ${min}; for example ${name}=${fallback}`);
-  }
-  return Number(raw);
-}
+/** The billing simulator's environment: every variable, its type, bounds, default and meaning. */
+export const SimEnvSchema = Type.Object({
+  HOST: Env.string({ default: '127.0.0.1', description: 'interface to listen on' }),
+  PORT: Env.integer({ default: 8081, minimum: 0, maximum: 65535, description: 'port to listen on' }),
+  API_URL: Env.url({ default: 'http://127.0.0.1:8080', description: 'where payment notices are POSTed' }),
+  NOTICE_SECRET: Env.string({
+    default: 'paspor-lab-dev-notice-secret',
+    description: 'HMAC key shared with the API',
+  }),
+  ADMIN_TOKEN: Env.string({
+    defaultText: 'generated and printed',
+    description: 'bearer token of `/admin` routes',
+  }),
+  CLOCK_SPEED: Env.positive({
+    default: 1,
+    example: '720',
+    description: 'simulated time runs this many times faster',
+  }),
+  CLOCK_EPOCH: Env.integer({
+    minimum: 0,
+    defaultText: 'start of this process',
+    example: '1767225600000',
+    description: 'real epoch ms at which simulated = real time',
+  }),
+  NOTICE_MAX_ATTEMPTS: Env.integer({
+    default: DEFAULT_NOTICE_DELIVERY.maxAttempts,
+    minimum: 1,
+    description: 'delivery attempts per notice, the first included',
+  }),
+  NOTICE_INITIAL_DELAY_MS: Env.integer({
+    default: DEFAULT_NOTICE_DELIVERY.initialDelayMs,
+    minimum: 1,
+    description: 'first retry delay (then exponential, jittered)',
+  }),
+  NOTICE_MAX_DELAY_MS: Env.integer({
+    default: DEFAULT_NOTICE_DELIVERY.maxDelayMs,
+    minimum: 1,
+    description: 'longest retry delay',
+  }),
+  NOTICE_ATTEMPT_TIMEOUT_MS: Env.integer({
+    default: DEFAULT_NOTICE_DELIVERY.attemptTimeoutMs,
+    minimum: 1,
+    description: 'one delivery attempt gives up after this',
+  }),
+  NOTICE_REORDER_WINDOW_MS: Env.integer({
+    default: DEFAULT_NOTICE_DELIVERY.reorderWindowMs,
+    minimum: 1,
+    description: 'held notices are released this often (reorder)',
+  }),
+  MAX_HANG_MS: Env.integer({
+    default: 120_000,
+    minimum: 1,
+    description: 'a "timeout" fault answers 504 after this at most',
+  }),
+  LOG_LEVEL: Env.string({ default: 'info', description: 'pino level' }),
+});
 
 /**
  * Simulated time = epoch + (real now - epoch) x speed. Every process started with the same CLOCK_EPOCH
  * agrees on simulated time, whenever it started.
  */
-export function clockFromEnv(env: Env): Clock {
-  const rawSpeed = env.CLOCK_SPEED;
-  const speed = rawSpeed === undefined || rawSpeed === '' ? 1 : Number(rawSpeed);
-  if (!Number.isFinite(speed) || speed <= 0) {
-    throw new ConfigError(`CLOCK_SPEED="${rawSpeed}" is not a positive number; for example CLOCK_SPEED=720`);
-  }
+function clockOf(speed: number, epochMs: number | undefined): Clock {
   const realStart = Date.now();
-  const epoch = integer(env, 'CLOCK_EPOCH', realStart, 0);
+  const epoch = epochMs ?? realStart;
   return createClock({ speed, origin: epoch + Math.floor((realStart - epoch) * speed) });
 }
 
-export function loadConfig(env: Env = process.env, overrides: { port?: number } = {}): MainConfig {
-  const port = overrides.port ?? integer(env, 'PORT', 8081, 0);
+export function loadConfig(env: Environment = process.env, overrides: { port?: number } = {}): MainConfig {
+  const v = readEnv(SimEnvSchema, env);
+  const port = overrides.port ?? v.PORT;
   if (port > 65535) throw new ConfigError(`port ${port} is out of range; use 0-65535`);
-  const apiUrl = env.API_URL || 'http://127.0.0.1:8080';
-  if (!URL.canParse(apiUrl)) {
-    throw new ConfigError(`API_URL="${apiUrl}" is not a URL; for example API_URL=http://127.0.0.1:8080`);
-  }
   return {
     ...simConfig({
-      apiUrl,
-      noticeSecret: env.NOTICE_SECRET || 'paspor-lab-dev-notice-secret',
-      adminToken: env.ADMIN_TOKEN || randomBytes(18).toString('base64url'),
-      clock: clockFromEnv(env),
-      maxHangMs: integer(env, 'MAX_HANG_MS', 120_000, 1),
-      logLevel: env.LOG_LEVEL || 'info',
+      apiUrl: v.API_URL,
+      noticeSecret: v.NOTICE_SECRET,
+      adminToken: v.ADMIN_TOKEN ?? randomBytes(18).toString('base64url'),
+      clock: clockOf(v.CLOCK_SPEED, v.CLOCK_EPOCH),
+      maxHangMs: v.MAX_HANG_MS,
+      logLevel: v.LOG_LEVEL,
       notices: {
-        maxAttempts: integer(env, 'NOTICE_MAX_ATTEMPTS', DEFAULT_NOTICE_DELIVERY.maxAttempts, 1),
-        initialDelayMs: integer(env, 'NOTICE_INITIAL_DELAY_MS', DEFAULT_NOTICE_DELIVERY.initialDelayMs, 1),
-        maxDelayMs: integer(env, 'NOTICE_MAX_DELAY_MS', DEFAULT_NOTICE_DELIVERY.maxDelayMs, 1),
-        attemptTimeoutMs: integer(
-          env,
-          'NOTICE_ATTEMPT_TIMEOUT_MS',
-          DEFAULT_NOTICE_DELIVERY.attemptTimeoutMs,
-          1,
-        ),
-        reorderWindowMs: integer(env, 'NOTICE_REORDER_WINDOW_MS', DEFAULT_NOTICE_DELIVERY.reorderWindowMs, 1),
+        maxAttempts: v.NOTICE_MAX_ATTEMPTS,
+        initialDelayMs: v.NOTICE_INITIAL_DELAY_MS,
+        maxDelayMs: v.NOTICE_MAX_DELAY_MS,
+        attemptTimeoutMs: v.NOTICE_ATTEMPT_TIMEOUT_MS,
+        reorderWindowMs: v.NOTICE_REORDER_WINDOW_MS,
       },
     }),
-    host: env.HOST || '127.0.0.1',
+    host: v.HOST,
     port,
-    adminTokenGenerated: !env.ADMIN_TOKEN,
+    adminTokenGenerated: v.ADMIN_TOKEN === undefined,
   };
 }

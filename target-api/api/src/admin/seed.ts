@@ -3,7 +3,7 @@
 // tens of milliseconds each); their password is SEED_PASSWORD.
 import { randomUUID } from 'node:crypto';
 import { makeNik } from '../applicants/domain/nik.ts';
-import { addDays } from '../booking/domain/rules.ts';
+import { addDays } from '../calendar/dates.ts';
 import type { AppContext } from '../context.ts';
 
 export const SEED_PASSWORD = 'paspor-lab-seed';

@@ -61,21 +61,7 @@ export const applicantsPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async 
       const check = checkNikMatches(body.nik, body.dateOfBirth, body.gender);
       if (!check.ok) throw problems.unprocessable('invalid-nik', 'Invalid NIK', check.reason);
       // quota-hoarding: legacy lets an account add any number of "applicants" (the touts' trick).
-      if (!ctx.defects.has('quota-hoarding')) {
-        const count = (
-          await ctx.db.query<{ n: number }>(
-            'SELECT count(*)::int AS n FROM applicants WHERE account_id = $1',
-            [accountId],
-          )
-        ).rows[0];
-        if ((count?.n ?? 0) >= ctx.config.applicantLimit) {
-          throw problems.conflict(
-            'applicant-limit',
-            'Applicant limit',
-            `an account may have at most ${ctx.config.applicantLimit} applicants`,
-          );
-        }
-      }
+      await ctx.variants.quotaHoarding.checkApplicantLimit(ctx, accountId);
       const id = randomUUID();
       try {
         await ctx.db.query(

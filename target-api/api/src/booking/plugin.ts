@@ -1,56 +1,21 @@
-// Booking routes: translate HTTP to the flows of service.ts and back.
+// Booking routes: translate HTTP to the flows (hold-seat.ts, manage.ts) and back.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyContextConfig } from 'fastify';
 import { Type } from 'typebox';
 import { accountOf, requireAccount } from '../auth.ts';
 import type { PluginOptions } from '../context.ts';
 import { Bearer, BookingView, Category, IsoDate, OfficeId, Session, Uuid } from '../schemas.ts';
-import { createAdmission } from './admission.ts';
-import {
-  bookingProof,
-  cancelBooking,
-  createBooking,
-  getOwnBooking,
-  listOwnBookings,
-  rescheduleBooking,
-} from './service.ts';
+import { createBooking } from './hold-seat.ts';
+import { bookingProof, cancelBooking, getOwnBooking, listOwnBookings, rescheduleBooking } from './manage.ts';
 
 const BookingParams = Type.Object({ bookingId: Uuid });
 
 export const bookingPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app, { ctx }) => {
-  // overload-collapse: legacy admits every request; the fix sheds booking writes early (see
-  // admission.ts), in the first hook of this plugin, before authentication reads the token.
-  if (!ctx.defects.has('overload-collapse')) {
-    const admission = createAdmission(
-      {
-        maxInFlight: ctx.config.admissionMaxInFlight,
-        maxQueueDelayMs: ctx.config.admissionMaxQueueDelayMs,
-        maxEventLoopDelayMs: ctx.config.admissionMaxEventLoopDelayMs,
-        retryAfterSeconds: ctx.config.admissionRetryAfterSeconds,
-      },
-      () => ctx.db.queueDelayMs(),
-      undefined,
-      (reason) => ctx.metrics.admissionShed(reason),
-    );
-    app.addHook('onRequest', admission.onRequest);
-    app.addHook('onClose', (_instance, done) => {
-      admission.stop();
-      done();
-    });
-  }
+  // overload-collapse: the fix sheds booking writes early (admission.ts); legacy admits every one.
+  ctx.variants.overloadCollapse.guardBookingWrites(app, ctx);
   app.addHook('onRequest', requireAccount(ctx));
   const admissionHooks = { config: { admission: true } };
-  // quota-hoarding: legacy has no limit on booking attempts; the fix rate-limits them per account.
-  const attemptLimit: FastifyContextConfig = ctx.defects.has('quota-hoarding')
-    ? {}
-    : {
-        rateLimit: {
-          max: ctx.config.bookingRateLimitPerMinute,
-          timeWindow: 60_000,
-          hook: 'preHandler' as const,
-          keyGenerator: (request: { accountId?: string; ip: string }) => request.accountId ?? request.ip,
-        },
-      };
+  // quota-hoarding: the fix rate-limits booking attempts per account; legacy has no limit.
+  const attemptLimit = ctx.variants.quotaHoarding.attemptLimit(ctx.config);
 
   app.post(
     '/v1/bookings',

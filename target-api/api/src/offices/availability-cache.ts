@@ -1,26 +1,37 @@
-// The short-lived availability cache of overload-collapse's fix, one per app. A release of quota
-// forgets the office's entries at once, so a calendar read right after a release shows the new slots.
-import type { AppContext } from '../context.ts';
+// The short-lived cache of office calendars (overload-collapse's fix serves availability from it), one
+// per app on the context. A release of quota, or a booking that finds a slot full, forgets the office's
+// entries at once, so the next look shows the change instead of sending more users at a red slot.
 
-export interface AvailabilityEntry<T> {
+interface Entry {
   at: number;
-  rows: T;
+  rows: unknown;
 }
 
-const caches = new WeakMap<AppContext, Map<string, AvailabilityEntry<unknown>>>();
+/** Calendars kept at most this many: past it the cache starts over rather than grow with odd queries. */
+const MAX_ENTRIES = 5_000;
 
-export function availabilityCache(ctx: AppContext): Map<string, AvailabilityEntry<unknown>> {
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new Map();
-    caches.set(ctx, cache);
+export class AvailabilityCache {
+  readonly #ttlMs: number;
+  readonly #entries = new Map<string, Entry>();
+
+  /** `ttlMs` 0 turns the cache off: every look reads the database. */
+  constructor(ttlMs: number) {
+    this.#ttlMs = ttlMs;
   }
-  return cache;
-}
 
-/** Drops every cached calendar of `officeId` (keys start with "<officeId>|"). */
-export function forgetOffice(ctx: AppContext, officeId: string): void {
-  const cache = caches.get(ctx);
-  if (!cache) return;
-  for (const key of cache.keys()) if (key.startsWith(`${officeId}|`)) cache.delete(key);
+  /** The calendar under `key` ("<officeId>|..."), read fresh through `read` when absent or stale. */
+  async through<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (this.#ttlMs === 0) return read();
+    const hit = this.#entries.get(key);
+    if (hit && Date.now() - hit.at < this.#ttlMs) return hit.rows as T;
+    const rows = await read();
+    if (this.#entries.size > MAX_ENTRIES) this.#entries.clear();
+    this.#entries.set(key, { at: Date.now(), rows });
+    return rows;
+  }
+
+  /** Drops every cached calendar of `officeId` (keys start with "<officeId>|"). */
+  forgetOffice(officeId: string): void {
+    for (const key of this.#entries.keys()) if (key.startsWith(`${officeId}|`)) this.#entries.delete(key);
+  }
 }

@@ -1,12 +1,11 @@
-// Offices (nearest first) and their availability calendar. overload-collapse's availability half:
-// legacy queries the database on every look; the fix serves it from a short-lived cache of counters.
+// Offices (nearest first) and their availability calendar. overload-collapse's availability half
+// (defects/overload-collapse.ts): legacy queries every look, the fix serves a short-lived cache.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { addDays } from '../booking/domain/rules.ts';
+import { addDays } from '../calendar/dates.ts';
 import type { AppContext, PluginOptions } from '../context.ts';
 import { problems } from '../problem.ts';
 import { IsoDate, OfficeId } from '../schemas.ts';
-import { availabilityCache } from './availability-cache.ts';
 import { findOffice, OFFICES } from './domain/catalogue.ts';
 import { distanceKm } from './domain/quota.ts';
 import { localDate } from './domain/time-zones.ts';
@@ -78,7 +77,6 @@ export const officesPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (ap
     },
   );
 
-  const cache = availabilityCache(ctx);
   app.get(
     '/v1/offices/:officeId/availability',
     {
@@ -97,16 +95,9 @@ export const officesPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (ap
       if (!office) throw problems.notFound(`office ${request.params.officeId}`);
       const from = request.query.from ?? localDate(ctx.clock.now(), office.timeZone);
       const days = request.query.days ?? 14;
-      if (ctx.defects.has('overload-collapse') || ctx.config.availabilityCacheMs === 0) {
-        return readAvailability(ctx, office.id, from, days);
-      }
-      const key = `${office.id}|${from}|${days}`;
-      const hit = cache.get(key);
-      if (hit && Date.now() - hit.at < ctx.config.availabilityCacheMs) return hit.rows as AvailabilityRow[];
-      const rows = await readAvailability(ctx, office.id, from, days);
-      if (cache.size > 5_000) cache.clear();
-      cache.set(key, { at: Date.now(), rows });
-      return rows;
+      return ctx.variants.overloadCollapse.readCalendar(ctx, `${office.id}|${from}|${days}`, () =>
+        readAvailability(ctx, office.id, from, days),
+      );
     },
   );
 };

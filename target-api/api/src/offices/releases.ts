@@ -1,10 +1,9 @@
 // Opening quota: slots for an office's dates, on its schedule (release events in the office's time
 // zone, driven by the sped-up clock) or on demand through the admin API.
-import { addDays } from '../booking/domain/rules.ts';
-import { slotId } from '../booking/store.ts';
+import { addDays } from '../calendar/dates.ts';
+import { slotId } from '../calendar/slots.ts';
 import type { AppContext } from '../context.ts';
 import type { Database } from '../storage/index.ts';
-import { forgetOffice } from './availability-cache.ts';
 import { OFFICES, type Office } from './domain/catalogue.ts';
 import { releasesBetween, slotCapacities, workingDates } from './domain/quota.ts';
 import { localDate } from './domain/time-zones.ts';
@@ -73,7 +72,7 @@ export async function openSlots(
       capacity !== undefined,
     ],
   );
-  forgetOffice(ctx, office.id);
+  ctx.availability.forgetOffice(office.id);
   await ctx.db.query(
     'INSERT INTO release_events (office_id, trigger, dates, released_at) VALUES ($1, $2, $3, $4)',
     [office.id, trigger, dates, now],

@@ -1,7 +1,7 @@
 // The issuance outbox (billing-fragile's fix): HELD bookings whose code was not issued inline are
 // retried here with jittered backoff, and released (seat back) once the issuance deadline passes.
 import { withTraceCarrier } from '../../../telemetry/index.ts';
-import { recordBillingCode } from '../booking/service.ts';
+import { recordBillingCode } from '../booking/issue-code.ts';
 import { closeBooking } from '../booking/store.ts';
 import type { AppContext } from '../context.ts';
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { addDays, daysBetween } from '../../calendar/dates.ts';
 import { isBillingCode } from './billing-code.ts';
 import { allowedValidity, passportFee } from './fees.ts';
-import {
-  addDays,
-  checkAttendance,
-  checkReschedule,
-  daysBetween,
-  isPaymentWindowLapsed,
-  paymentDeadline,
-} from './rules.ts';
+import { checkAttendance, checkReschedule, isPaymentWindowLapsed, paymentDeadline } from './rules.ts';
 import {
   canTransition,
   IllegalTransitionError,

@@ -1,7 +1,9 @@
 // Passport fees of PP 45/2024 (in force from mid-December 2024), in integer rupiah.
 
+import type { ServiceCategory } from '../../calendar/slots.ts';
+
+export type { ServiceCategory };
 export type PassportType = 'E_PASPOR' | 'NON_ELEKTRONIK';
-export type ServiceCategory = 'REGULER' | 'PERCEPATAN' | 'PRIORITAS';
 export type ValidityYears = 5 | 10;
 
 const BASE_FEE: Record<PassportType, Record<ValidityYears, number>> = {

@@ -1,7 +1,8 @@
 // Time rules of a booking, pure: the 2-hour payment window, the issuance deadline, H-1 reschedule.
 
+import { daysBetween } from '../../calendar/dates.ts';
+
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 /** payBy = the moment the code was issued + the payment window (2 h by default). */
 export function paymentDeadline(codeIssuedAtMs: number, windowMinutes: number): number {
@@ -32,15 +33,6 @@ export function checkReschedule(input: {
   if (daysBetween(input.today, input.newDate) < 1) return { ok: false, reason: 'date-in-past' };
   if (input.newDate === input.currentDate && input.sameSession) return { ok: false, reason: 'same-slot' };
   return { ok: true };
-}
-
-/** Whole days from `from` to `to` (both 'YYYY-MM-DD'). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
-}
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 }
 
 /**

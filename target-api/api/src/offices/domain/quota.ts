@@ -1,6 +1,6 @@
 // How an office's daily quota becomes slots, when release events happen, and nearest-office order.
-import type { ServiceCategory } from '../../booking/domain/fees.ts';
-import { addDays } from '../../booking/domain/rules.ts';
+import { addDays } from '../../calendar/dates.ts';
+import { SERVICE_CATEGORIES, type ServiceCategory } from '../../calendar/slots.ts';
 import type { Office } from './catalogue.ts';
 import { instantOf, localDate, weekday } from './time-zones.ts';
 
@@ -10,12 +10,10 @@ export interface SlotSpec {
   capacity: number;
 }
 
-const CATEGORIES: ServiceCategory[] = ['REGULER', 'PERCEPATAN', 'PRIORITAS'];
-
 /** Splits each category's daily quota over the sessions; rounding leftovers go to the first session. */
 export function slotCapacities(office: Office): SlotSpec[] {
   const specs: SlotSpec[] = [];
-  for (const category of CATEGORIES) {
+  for (const category of SERVICE_CATEGORIES) {
     const total = office.categories[category];
     const shares = office.sessions.map((session) => Math.floor(total * session.share));
     const leftover = total - shares.reduce((sum, part) => sum + part, 0);

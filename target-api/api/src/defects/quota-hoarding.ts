@@ -1,0 +1,69 @@
+// quota-hoarding: how many seats one account can hold (the touts', calo, trick). Legacy has no limit on
+// applicants, active holds or booking attempts; the fix caps applicants per account and active holds per
+// account and per NIK, and rate-limits booking attempts per account.
+import type { FastifyContextConfig } from 'fastify';
+import { countApplicants } from '../applicants/store.ts';
+import { holdLimitReached } from '../booking/refusals.ts';
+import { lockAndCountActiveHolds } from '../booking/store.ts';
+import type { ApiConfig } from '../config.ts';
+import type { AppContext } from '../context.ts';
+import { problems } from '../problem.ts';
+import type { Queryable } from '../storage/index.ts';
+import type { Defect } from './ids.ts';
+
+export interface HoldLimits {
+  /** Before adding an applicant: refuses past the per-account applicant limit. */
+  checkApplicantLimit(ctx: AppContext, accountId: string): Promise<void>;
+  /** The cheap early refusal, from the active counts read before the booking's transaction. */
+  checkHolds(ctx: AppContext, active: { perAccount: number; perNik: number }): void;
+  /** Inside the booking's transaction, before its row is written: the race-free cap. */
+  lockHolds(ctx: AppContext, tx: Queryable, accountId: string): Promise<void>;
+  /** The route config of POST /v1/bookings that limits attempts. */
+  attemptLimit(config: ApiConfig): FastifyContextConfig;
+}
+
+export const quotaHoarding: Defect<HoldLimits> = {
+  id: 'quota-hoarding',
+  gloss:
+    'legacy lets one account hold any number of seats; the fix caps applicants, active holds and attempts per account',
+  legacy: {
+    checkApplicantLimit: async () => {},
+    checkHolds: () => {},
+    lockHolds: async () => {},
+    attemptLimit: () => ({}),
+  },
+  fix: {
+    async checkApplicantLimit(ctx, accountId) {
+      if ((await countApplicants(ctx.db, accountId)) >= ctx.config.applicantLimit) {
+        throw problems.conflict(
+          'applicant-limit',
+          'Applicant limit',
+          `an account may have at most ${ctx.config.applicantLimit} applicants`,
+        );
+      }
+    },
+    checkHolds(ctx, active) {
+      // The per-NIK cap is also what duplicate-submit's guard enforces; while that defect is on, counting
+      // here too would hide it, so its variant decides whether the cap applies.
+      ctx.variants.duplicateSubmit.refuseSecondBooking(active.perNik, ctx.config.maxActiveHoldsPerNik);
+      if (active.perAccount >= ctx.config.maxActiveHoldsPerAccount) {
+        throw holdLimitReached(ctx.config.maxActiveHoldsPerAccount);
+      }
+    },
+    async lockHolds(ctx, tx, accountId) {
+      // The account row stays locked while its active bookings are counted and the new one is written,
+      // so a bot tapping for ten applicants at once cannot have all ten see "none held yet".
+      if ((await lockAndCountActiveHolds(tx, accountId)) >= ctx.config.maxActiveHoldsPerAccount) {
+        throw holdLimitReached(ctx.config.maxActiveHoldsPerAccount);
+      }
+    },
+    attemptLimit: (config) => ({
+      rateLimit: {
+        max: config.bookingRateLimitPerMinute,
+        timeWindow: 60_000,
+        hook: 'preHandler' as const,
+        keyGenerator: (request: { accountId?: string; ip: string }) => request.accountId ?? request.ip,
+      },
+    }),
+  },
+};

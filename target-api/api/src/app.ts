@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Clock, createClock } from '../../shared/clock.ts';
+import { createValidatorCompiler } from '../../shared/validator.ts';
 import {
   AccessLogController,
   bookingApiSources,
@@ -100,6 +101,7 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, toProblem(error)),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('pasporCtx', ctx);
+  app.setValidatorCompiler(createValidatorCompiler());
   installProblemHandlers(app);
   await app.register(telemetryPlugin, { metrics });
   app.addHook(

@@ -2,6 +2,7 @@
 // or listen on loopback; main.ts only reads the configuration and calls listen.
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createValidatorCompiler } from '../../shared/validator.ts';
 import { AccessLogController, createLogger, createMetrics, telemetryPlugin } from '../../telemetry/index.ts';
 import { billRoutes } from './bills/routes.ts';
 import { BillStore } from './bills/store.ts';
@@ -49,6 +50,7 @@ export function buildBillingSim(config: BillingSimConfig): FastifyInstance {
   };
   app.decorate('billingSim', state);
 
+  app.setValidatorCompiler(createValidatorCompiler());
   installProblemHandlers(app);
   app.register(telemetryPlugin, { metrics: createMetrics() });
   let ready = false;

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { problemClientErrorHandler } from '../../shared/client-error.ts';
 import { type Clock, createClock } from '../../shared/clock.ts';
 import { createValidatorCompiler } from '../../shared/validator.ts';
 import {
@@ -93,12 +94,15 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
   await syncOffices(db);
   await openInitialWindow(ctx, config.releaseInitialDays);
 
+  const logger = createLogger({ service: 'mpaspor-api', level: config.logLevel });
   const app = Fastify({
-    loggerInstance: createLogger({ service: 'mpaspor-api', level: config.logLevel }),
+    loggerInstance: logger,
     logController: new AccessLogController(),
     genReqId: () => randomBytes(16).toString('hex'),
     // Errors Fastify raises before routing (a malformed URL, say) are problems too.
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, toProblem(error)),
+    // And so are those Node's HTTP parser raises before there is a request at all.
+    clientErrorHandler: problemClientErrorHandler(logger),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('pasporCtx', ctx);
   app.setValidatorCompiler(createValidatorCompiler());

@@ -1,8 +1,8 @@
 // Requests Node's HTTP parser refuses before Fastify sees them, sent as raw bytes over node:net to the
 // listening API and billing simulator: each is answered application/problem+json with a reason, and
 // the connection is closed (they got Fastify's plain JSON).
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawAnswer, RawConnection } from '../../test/support/raw-http.ts';
 import { createHarness, type Harness } from './helper.ts';
 
 let harness: Harness;
@@ -21,45 +21,25 @@ afterAll(async () => {
   await harness?.close();
 });
 
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
+interface ParserAnswer extends RawAnswer {
   /** The server closed the connection (it did not wait for the client to hang up). */
   closedByServer: boolean;
 }
 
-/** Writes `bytes` to a fresh connection and reads everything the server sends until it closes. */
-function exchange(port: number, bytes: string | Buffer): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const chunks: Buffer[] = [];
-    let closedByServer = false;
-    const timer = setTimeout(() => socket.destroy(new Error('no answer within 10 s')), 10_000);
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('end', () => {
-      closedByServer = true;
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      const [head = '', ...rest] = text.split('\r\n\r\n');
-      const [statusLine = '', ...headerLines] = head.split('\r\n');
-      const headers: Record<string, string> = {};
-      for (const line of headerLines) {
-        const colon = line.indexOf(':');
-        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
-      }
-      resolve({
-        status: Number(statusLine.split(' ')[1]),
-        headers,
-        body: rest.join('\r\n\r\n'),
-        closedByServer,
-      });
-    });
-    socket.write(bytes);
-  });
+/** Writes `bytes` to a fresh connection, reads the answer, then waits up to 5 s for the server to close. */
+async function exchange(port: number, bytes: string | Buffer): Promise<ParserAnswer> {
+  const connection = new RawConnection(port);
+  try {
+    await connection.opened;
+    const answer = await connection.send(bytes);
+    const closedByServer = await Promise.race([
+      connection.closed.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(resolve, 5_000, false)),
+    ]);
+    return { ...answer, closedByServer };
+  } finally {
+    connection.close();
+  }
 }
 
 const host = 'Host: 127.0.0.1\r\n';
@@ -103,7 +83,7 @@ const CASES: [string, string | Buffer, number, RegExp][] = [
   ],
 ];
 
-function expectProblem(answer: RawAnswer, status: number, reason: RegExp) {
+function expectProblem(answer: ParserAnswer, status: number, reason: RegExp) {
   expect(answer.status, answer.body).toBe(status);
   expect(answer.headers['content-type']).toContain('application/problem+json');
   expect(answer.headers.connection).toBe('close');

@@ -6,7 +6,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { problemClientErrorHandler } from '../../shared/client-error.ts';
 import { type Clock, createClock } from '../../shared/clock.ts';
+import { createValidatorCompiler } from '../../shared/validator.ts';
 import {
   AccessLogController,
   bookingApiSources,
@@ -29,6 +31,7 @@ import { bookingPlugin } from './booking/plugin.ts';
 import type { ApiConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { chooseVariants } from './defects/index.ts';
+import { installDrain } from './drain.ts';
 import { healthPlugin } from './health.ts';
 import { AvailabilityCache } from './offices/availability-cache.ts';
 import { findOffice } from './offices/domain/catalogue.ts';
@@ -96,16 +99,29 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
   await syncOffices(db);
   await openInitialWindow(ctx, config.releaseInitialDays);
 
+  const logger = createLogger({ service: 'mpaspor-api', level: config.logLevel });
   const app = Fastify({
-    loggerInstance: createLogger({ service: 'mpaspor-api', level: config.logLevel }),
+    loggerInstance: logger,
     logController: new AccessLogController(),
     genReqId: () => randomBytes(16).toString('hex'),
     // Errors Fastify raises before routing (a malformed URL, say) are problems too.
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, toProblem(error)),
+    // And so are those Node's HTTP parser raises before there is a request at all.
+    clientErrorHandler: problemClientErrorHandler(logger),
+    // What arrives while closing is answered by the drain (drain.ts) as problem+json with Retry-After.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('pasporCtx', ctx);
+  app.setValidatorCompiler(createValidatorCompiler());
   installProblemHandlers(app);
   await app.register(telemetryPlugin, { metrics });
+  // Before the routes, so its hooks cover every one of them. The background jobs stop starting passes as
+  // draining begins: the in-flight requests get the database to themselves (behind a slow database a
+  // pass every 250 ms took the connection from the request being drained, past the shutdown deadline).
+  const stops: (() => void)[] = [];
+  installDrain(app, () => {
+    for (const stop of stops) stop();
+  });
   app.addHook(
     'onSend',
     bookingAttemptsHook(metrics.domain, (id) => findOffice(id) !== undefined),
@@ -135,21 +151,6 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
   await app.register(paymentsPlugin, { ctx });
   await app.register(adminPlugin, { ctx });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
-
-  // While draining (SIGTERM), answers ask keep-alive clients to hang up, so an idle kept-alive socket
-  // cannot hold close() open after its last in-flight request has finished.
-  // The background jobs stop starting passes as draining begins: the in-flight requests get the database
-  // to themselves (behind a slow database a pass every 250 ms took the connection from the request being
-  // drained, statement after statement, past the 10 s shutdown deadline).
-  const stops: (() => void)[] = [];
-  let draining = false;
-  app.addHook('preClose', async () => {
-    draining = true;
-    for (const stop of stops) stop();
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    if (draining) reply.header('connection', 'close');
-  });
 
   if (config.backgroundJobs) {
     stops.push(loop(app, 'outbox', config.outboxIntervalMs, () => runOutboxPass(ctx)));

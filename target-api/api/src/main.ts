@@ -1,5 +1,6 @@
 // Entry point: node target-api/api/src/main.ts [--profile legacy|hardened] [--defects a,b] [--port N]
-// Reads the configuration, listens, and on SIGTERM/SIGINT stops accepting, drains in-flight requests, exits.
+// Reads the configuration, listens, and on SIGTERM/SIGINT drains (drain.ts: idle keep-alive connections
+// closed first, in-flight requests answered, late ones refused 503 problem+json), stops listening, exits.
 import { parseArgs } from 'node:util';
 import { startTracing, tracingConfigFromEnv } from '../../telemetry/index.ts';
 import { buildApp } from './app.ts';
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'draining in-flight requests');
-    // close() stops accepting and waits for in-flight requests; a hard deadline guards a stuck one.
+    // close() drains, then stops listening and closes the database; a hard deadline guards a stuck request.
     const deadline = setTimeout(() => process.exit(1), 10_000);
     deadline.unref();
     app.close().then(

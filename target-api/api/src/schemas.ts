@@ -1,7 +1,16 @@
-// TypeBox schemas shared by several routes (validation and the OpenAPI document from one source).
+// TypeBox schemas shared by several routes (validation and the OpenAPI document from one source), and the
+// one place query-string parameters get their types: everything in a query string arrives as text, and
+// these say what it must be before a route sees it.
 import { Type } from 'typebox';
 
-export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+/**
+ * A calendar date, 'YYYY-MM-DD'. `format: 'date'` (ajv-formats, full mode) also checks month and day,
+ * leap years included: '2026-02-30' and '2026-99-99' are refused, where the pattern alone let them reach
+ * `new Date()` (RangeError: Invalid time value, answered 500).
+ */
+const calendarDate = (description = 'a calendar date, YYYY-MM-DD') =>
+  Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
+export const IsoDate = calendarDate();
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
 export const Gender = Type.Union([Type.Literal('M'), Type.Literal('F')]);
 export const Category = Type.Union([
@@ -51,3 +60,14 @@ export const BookingView = Type.Object({
 });
 
 export const Bearer = [{ bearer: [] }];
+
+// Query-string parameters. A number in a query string is bounded on both sides by its type, so no route
+// can take one without saying how large it may be; non-finite values ('1e400', 'Infinity') are refused
+// for every number by the validator (target-api/shared/validator.ts).
+type Bounds = { minimum: number; maximum: number; description?: string };
+export const Query = {
+  date: (description?: string) => calendarDate(description),
+  integer: (bounds: Bounds & { default?: number }) => Type.Integer(bounds),
+  number: (bounds: Bounds) => Type.Number(bounds),
+  text: (bounds: { minLength: number; maxLength: number; description?: string }) => Type.String(bounds),
+};

@@ -2,6 +2,8 @@
 // or listen on loopback; main.ts only reads the configuration and calls listen.
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { problemClientErrorHandler } from '../../shared/client-error.ts';
+import { createValidatorCompiler } from '../../shared/validator.ts';
 import { AccessLogController, createLogger, createMetrics, telemetryPlugin } from '../../telemetry/index.ts';
 import { billRoutes } from './bills/routes.ts';
 import { BillStore } from './bills/store.ts';
@@ -20,11 +22,14 @@ declare module 'fastify' {
 }
 
 export function buildBillingSim(config: BillingSimConfig): FastifyInstance {
+  const logger = createLogger({
+    service: 'billing-sim',
+    level: config.logLevel === false ? 'silent' : config.logLevel,
+  });
   const app = Fastify({
-    loggerInstance: createLogger({
-      service: 'billing-sim',
-      level: config.logLevel === false ? 'silent' : config.logLevel,
-    }),
+    loggerInstance: logger,
+    // Requests Node's HTTP parser refuses are answered as problem+json too.
+    clientErrorHandler: problemClientErrorHandler(logger),
     logController: new AccessLogController(),
     // 32 hex digits, the shape of a trace id, so a problem's traceId looks the same with or without OTel.
     genReqId: () => randomBytes(16).toString('hex'),
@@ -49,6 +54,7 @@ export function buildBillingSim(config: BillingSimConfig): FastifyInstance {
   };
   app.decorate('billingSim', state);
 
+  app.setValidatorCompiler(createValidatorCompiler());
   installProblemHandlers(app);
   app.register(telemetryPlugin, { metrics: createMetrics() });
   let ready = false;

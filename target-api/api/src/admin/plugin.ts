@@ -11,7 +11,7 @@ import { openSlots } from '../offices/releases.ts';
 import { runOutboxPass } from '../payments/outbox.ts';
 import { expireUnpaid } from '../payments/sweeper.ts';
 import { problems } from '../problem.ts';
-import { Bearer, IsoDate, OfficeId, Uuid } from '../schemas.ts';
+import { Bearer, IsoDate, OfficeId, Query, Uuid } from '../schemas.ts';
 import { checkInvariants } from './invariants.ts';
 import { seedAccounts } from './seed.ts';
 
@@ -146,7 +146,7 @@ export const adminPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app,
       schema: {
         ...admin,
         summary: 'The simulated mailbox (simulation mode only)',
-        querystring: Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }),
+        querystring: Type.Object({ email: Query.text({ minLength: 3, maxLength: 254 }) }),
       },
     },
     async (request) => {

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { addDays } from '../calendar/dates.ts';
 import type { AppContext, PluginOptions } from '../context.ts';
 import { problems } from '../problem.ts';
-import { IsoDate, OfficeId } from '../schemas.ts';
+import { OfficeId, Query } from '../schemas.ts';
 import { findOffice, OFFICES } from './domain/catalogue.ts';
 import { distanceKm } from './domain/quota.ts';
 import { localDate } from './domain/time-zones.ts';
@@ -51,8 +51,8 @@ export const officesPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (ap
         tags: ['offices'],
         summary: 'Offices, nearest first when lat/lon are given',
         querystring: Type.Object({
-          lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
-          lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+          lat: Type.Optional(Query.number({ minimum: -90, maximum: 90 })),
+          lon: Type.Optional(Query.number({ minimum: -180, maximum: 180 })),
         }),
       },
     },
@@ -85,8 +85,8 @@ export const officesPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (ap
         summary: 'Released slots by date, session and category: green (free) or red (full)',
         params: Type.Object({ officeId: OfficeId }),
         querystring: Type.Object({
-          from: Type.Optional(IsoDate),
-          days: Type.Optional(Type.Integer({ minimum: 1, maximum: 62, default: 14 })),
+          from: Type.Optional(Query.date()),
+          days: Type.Optional(Query.integer({ minimum: 1, maximum: 62, default: 14 })),
         }),
       },
     },

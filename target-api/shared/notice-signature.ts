@@ -6,6 +6,14 @@ export const SIGNATURE_HEADER = 'x-signature';
 export const TIMESTAMP_HEADER = 'x-signature-timestamp';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
+/**
+ * What the API signs (with the same secret and freshness window) when it asks billing to refund a bill:
+ * the request line, so a signature for one bill cannot be replayed against another.
+ */
+export function refundSigningText(billingCode: string): string {
+  return `POST /v1/bills/${billingCode}/refund`;
+}
+
 export function signNotice(secret: string, rawBody: string, timestampSeconds: number): string {
   const mac = createHmac('sha256', secret).update(`${timestampSeconds}.${rawBody}`).digest('hex');
   return `sha256=${mac}`;

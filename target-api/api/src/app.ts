@@ -88,6 +88,7 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
         baseUrl: config.billingUrl,
         timeoutMs: config.billingTimeoutMs,
         inlineTimeoutMs: config.billingInlineTimeoutMs,
+        secret: config.noticeSecret,
       }),
       metrics.domain,
     ),

@@ -79,6 +79,7 @@ const ROUTES: [string, string][] = [
   ['POST', '/v1/bookings/{booking}/reschedule'],
   ['GET', '/v1/bookings/{booking}/proof'],
   ['POST', '/v1/payment-notices'],
+  ['POST', '/v1/refund-notices'],
   ['POST', '/admin/seed'],
   ['POST', '/admin/releases'],
   ['POST', '/admin/bookings/{booking}/attendance'],

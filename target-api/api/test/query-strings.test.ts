@@ -112,6 +112,17 @@ describe('numbers coerced from text anywhere', () => {
     expect(faults.database.latencyMs).toBe(0);
   });
 
+  it('refuses a release that lists the same date twice (it answered 500)', async () => {
+    await expectRefused(
+      {
+        method: 'POST',
+        url: '/admin/releases',
+        payload: { officeId: 'kanim-batam', dates: ['2026-03-11', '2026-03-11'] },
+      },
+      'body/dates',
+    );
+  });
+
   it('refuses a body date that is not a calendar date', async () => {
     await expectRefused(
       { method: 'POST', url: '/admin/releases', payload: { officeId: 'kanim-batam', dates: ['2026-02-30'] } },

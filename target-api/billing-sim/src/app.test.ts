@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refundSigningText, signNotice } from '../../shared/notice-signature.ts';
 import { type NoticeReceiver, startNoticeReceiver } from '../test/notice-receiver.ts';
 import { buildBillingSim } from './app.ts';
 import { simConfig } from './config.ts';
@@ -94,11 +95,31 @@ describe('billing simulator routes', () => {
     expect(second.json().type).toBe('https://paspor-lab.dev/problems/bill-already-paid');
   });
 
-  it('refunds a paid bill and shows it REFUNDED', async () => {
+  it("refunds a paid bill for the operator or the API's signature, never for anyone else", async () => {
     const { billingCode } = (await issue()).json();
     await app.inject({ method: 'POST', url: `/v1/bills/${billingCode}/pay`, payload: { channel: 'TELLER' } });
-    const refund = await app.inject({ method: 'POST', url: `/v1/bills/${billingCode}/refund` });
+    const anonymous = await app.inject({ method: 'POST', url: `/v1/bills/${billingCode}/refund` });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['content-type']).toContain('application/problem+json');
+    const refund = await app.inject({
+      method: 'POST',
+      url: `/v1/bills/${billingCode}/refund`,
+      headers: admin,
+    });
     expect(refund.json()).toEqual({ status: 'REFUNDED' });
+    const second = await issue('booking-2');
+    const code2 = second.json().billingCode;
+    await app.inject({ method: 'POST', url: `/v1/bills/${code2}/pay`, payload: { channel: 'ATM' } });
+    const ts = Math.floor(Date.now() / 1000);
+    const signed = await app.inject({
+      method: 'POST',
+      url: `/v1/bills/${code2}/refund`,
+      headers: {
+        'x-signature': signNotice('s3cret', refundSigningText(code2), ts),
+        'x-signature-timestamp': String(ts),
+      },
+    });
+    expect(signed.json()).toEqual({ status: 'REFUNDED' });
     expect((await app.inject({ method: 'GET', url: `/v1/bills/${billingCode}` })).json().status).toBe(
       'REFUNDED',
     );

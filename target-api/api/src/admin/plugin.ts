@@ -71,7 +71,7 @@ export const adminPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app,
           'Release quota now: {officeId, dates} or {officeId, from, days}; capacity overrides each slot',
         body: Type.Object({
           officeId: OfficeId,
-          dates: Type.Optional(Type.Array(IsoDate, { minItems: 1, maxItems: 62 })),
+          dates: Type.Optional(Type.Array(IsoDate, { minItems: 1, maxItems: 62, uniqueItems: true })),
           from: Type.Optional(IsoDate),
           days: Type.Optional(Type.Integer({ minimum: 1, maximum: 62 })),
           capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),

@@ -16,6 +16,12 @@ import {
   wrap,
 } from 'cockatiel';
 import { Agent, request } from 'undici';
+import {
+  refundSigningText,
+  SIGNATURE_HEADER,
+  signNotice,
+  TIMESTAMP_HEADER,
+} from '../../../shared/notice-signature.ts';
 import { isBillingCode } from '../booking/domain/billing-code.ts';
 
 export interface IssuedBill {
@@ -63,6 +69,8 @@ export interface BillingClientOptions {
   baseUrl: string;
   timeoutMs: number;
   inlineTimeoutMs: number;
+  /** The secret shared with billing (payment notices); signs the refunds the API asks for. */
+  secret: string;
 }
 
 export function createBillingClient(options: BillingClientOptions): BillingClient {
@@ -87,11 +95,17 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
     timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
   );
 
-  const call = async (method: 'GET' | 'POST', path: string, body: unknown, signal?: AbortSignal) => {
+  const call = async (
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+    extraHeaders: Record<string, string> = {},
+  ) => {
     const response = await request(new URL(path, options.baseUrl), {
       method,
       dispatcher: agent,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? extraHeaders : { 'content-type': 'application/json', ...extraHeaders },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
@@ -155,7 +169,12 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
     },
     async refundBill(billingCode) {
       await run(check, async (signal) => {
-        await call('POST', `/v1/bills/${encodeURIComponent(billingCode)}/refund`, {}, signal);
+        // Billing refunds only for its operator or for the API, which proves itself with the shared secret.
+        const timestamp = Math.floor(Date.now() / 1000);
+        await call('POST', `/v1/bills/${encodeURIComponent(billingCode)}/refund`, {}, signal, {
+          [SIGNATURE_HEADER]: signNotice(options.secret, refundSigningText(billingCode), timestamp),
+          [TIMESTAMP_HEADER]: String(timestamp),
+        });
       });
     },
     circuitState() {

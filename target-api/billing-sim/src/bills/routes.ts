@@ -1,9 +1,12 @@
 // The bill routes: issue (the API), check ("Cek Tagihan", the API's re-sync), pay (the bank, that is
-// the test client) and refund (the API, for a payment it cannot honour). Every call here is subject to
-// the scheduled billing faults.
+// the test client) and refund (the API, signed, for a payment it cannot honour; or an operator with the
+// admin token, and then the API is sent a refund notice so the booking follows). Every call here is
+// subject to the scheduled billing faults.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { refundSigningText } from '../../../shared/notice-signature.ts';
+import { callerOf } from '../auth.ts';
 import { activeBillingFaults, decideBillingFault } from '../faults/schedule.ts';
 import { ProblemError, validTraceparent } from '../problem.ts';
 import type { SimState } from '../state.ts';
@@ -226,12 +229,38 @@ export const billRoutes: FastifyPluginAsync<BillRoutesOptions> = async (fastify,
       },
     },
     async (request) => {
+      const { billingCode } = request.params;
+      const caller = callerOf(request, state.config, refundSigningText(billingCode));
+      if (!caller) {
+        throw new ProblemError(
+          401,
+          'unauthorized',
+          'Not authenticated',
+          "a refund needs the admin bearer token, or the API's signature over the request line",
+          { 'www-authenticate': 'Bearer' },
+        );
+      }
+      let bill: Bill;
       try {
-        state.store.refund(request.params.billingCode);
-        return { status: 'REFUNDED' as const };
+        bill = state.store.refund(billingCode);
       } catch (error) {
         throw toProblem(error);
       }
+      // The API refunds what it decided to refund and records it itself; anyone else's refund it must
+      // be told about, or it goes on showing the booking PAID.
+      if (caller === 'operator') {
+        state.sender.sendRefund(
+          {
+            billingCode: bill.billingCode,
+            bookingId: bill.bookingId,
+            amount: bill.amount,
+            refundedAt: state.config.clock.date().toISOString(),
+          },
+          bill.traceparent,
+        );
+      }
+      request.log.info({ billingCode, caller }, 'bill refunded');
+      return { status: 'REFUNDED' as const };
     },
   );
 };

@@ -1,9 +1,9 @@
 // Admin routes behind the bearer admin token: the fault schedule (GET/PUT/DELETE /admin/faults) and the
 // notice delivery log (GET /admin/notices), which a scenario reads to tell a dropped notice from a lost one.
-import { timingSafeEqual } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
+import { tokenMatches } from '../auth.ts';
 import { ProblemError } from '../problem.ts';
 import type { SimState } from '../state.ts';
 import {
@@ -51,14 +51,6 @@ const FaultsBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer (.+)$/.exec(header ?? '');
-  if (!match?.[1]) return false;
-  const given = Buffer.from(match[1]);
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 export interface AdminRoutesOptions {
   state: SimState;

@@ -1,4 +1,4 @@
-// Delivers payment notices to the API the way a bank's callback does: signed, retried with exponential
+// Delivers payment (and refund) notices to the API the way a bank's callback does: signed, retried with exponential
 // backoff and jitter until a 2xx acknowledgement or the attempt budget is spent, and subject to the
 // scheduled notice faults (delay, drop, duplicate, reorder).
 import { randomUUID } from 'node:crypto';
@@ -17,8 +17,21 @@ export interface PaymentNotice {
   channel: string;
 }
 
+/** A refund of a PAID bill the API did not ask for (an operator's), so the API can follow it. */
+export interface RefundNotice {
+  noticeId: string;
+  billingCode: string;
+  bookingId: string;
+  amount: number;
+  refundedAt: string;
+}
+
+/** Where each kind of notice goes on the API. */
+const NOTICE_PATHS = { payment: '/v1/payment-notices', refund: '/v1/refund-notices' } as const;
+export type NoticeKind = keyof typeof NOTICE_PATHS;
+
 export interface NoticeDeliveryConfig {
-  /** Base URL of the API; notices go to `${apiUrl}/v1/payment-notices`. */
+  /** Base URL of the API; notices go to `${apiUrl}/v1/payment-notices` (refunds: /v1/refund-notices). */
   apiUrl: string;
   secret: string;
   /** Total attempts per notice, the first included. */
@@ -41,6 +54,7 @@ export type DeliveryStatus =
   | 'abandoned';
 
 export interface DeliveryRecord {
+  kind: NoticeKind;
   noticeId: string;
   billingCode: string;
   /** 1, or 2 for the duplicate copy. */
@@ -55,7 +69,7 @@ export class NoticeRejectedError extends Error {
   readonly code = 'NOTICE_REJECTED';
   readonly statusCode: number;
   constructor(statusCode: number) {
-    super(`the API answered ${statusCode} to a payment notice`);
+    super(`the API answered ${statusCode} to a notice`);
     this.name = 'NoticeRejectedError';
     this.statusCode = statusCode;
   }
@@ -63,6 +77,7 @@ export class NoticeRejectedError extends Error {
 
 interface Pending {
   record: DeliveryRecord;
+  path: string;
   body: string;
   traceparent: string | null;
 }
@@ -94,15 +109,29 @@ export class NoticeSender {
 
   /** Sends the notice of a payment; returns at once, delivery happens in the background. */
   send(payment: Omit<PaymentNotice, 'noticeId'>, traceparent: string | null): string {
-    const notice: PaymentNotice = { noticeId: randomUUID(), ...payment };
+    return this.#enqueue('payment', { noticeId: randomUUID(), ...payment }, traceparent);
+  }
+
+  /** Sends the notice of a refund, the same way (signed, retried, subject to the notice faults). */
+  sendRefund(refund: Omit<RefundNotice, 'noticeId'>, traceparent: string | null): string {
+    return this.#enqueue('refund', { noticeId: randomUUID(), ...refund }, traceparent);
+  }
+
+  #enqueue(kind: NoticeKind, notice: PaymentNotice | RefundNotice, traceparent: string | null): string {
     const body = JSON.stringify(notice);
     const fate = decideNoticeFate(this.#deps.faults(), this.#deps.random);
     if (fate.drop) {
-      this.#records.push(this.#newRecord(notice, 1, 'dropped'));
+      this.#records.push(this.#newRecord(kind, notice, 1, 'dropped'));
       return notice.noticeId;
     }
+    const path = NOTICE_PATHS[kind];
     for (let copy = 1; copy <= fate.copies; copy++) {
-      const pending: Pending = { record: this.#newRecord(notice, copy, 'delayed'), body, traceparent };
+      const pending: Pending = {
+        record: this.#newRecord(kind, notice, copy, 'delayed'),
+        path,
+        body,
+        traceparent,
+      };
       this.#records.push(pending.record);
       this.#unfinished++;
       this.#after(fate.delayMs, () => {
@@ -140,8 +169,14 @@ export class NoticeSender {
     await this.#agent.close();
   }
 
-  #newRecord(notice: PaymentNotice, copy: number, status: DeliveryStatus): DeliveryRecord {
+  #newRecord(
+    kind: NoticeKind,
+    notice: PaymentNotice | RefundNotice,
+    copy: number,
+    status: DeliveryStatus,
+  ): DeliveryRecord {
     return {
+      kind,
       noticeId: notice.noticeId,
       billingCode: notice.billingCode,
       copy,
@@ -187,7 +222,7 @@ export class NoticeSender {
   }
 
   async #deliver(pending: Pending, firstAttemptDone?: () => void): Promise<void> {
-    const { record, body, traceparent } = pending;
+    const { record, path, body, traceparent } = pending;
     record.status = 'sending';
     const policy = retry(handleAll, {
       maxAttempts: this.#config.maxAttempts - 1, // cockatiel counts retries after the first call
@@ -200,7 +235,7 @@ export class NoticeSender {
       await policy.execute(async ({ signal }) => {
         record.attempts++;
         try {
-          await this.#post(body, traceparent, signal);
+          await this.#post(path, body, traceparent, signal);
         } catch (error) {
           record.lastError = error instanceof Error ? error.message : String(error);
           throw error;
@@ -220,7 +255,7 @@ export class NoticeSender {
     }
   }
 
-  async #post(body: string, traceparent: string | null, signal: AbortSignal): Promise<void> {
+  async #post(path: string, body: string, traceparent: string | null, signal: AbortSignal): Promise<void> {
     // Signed per attempt: a retry hours later must not look stale to the API's freshness check.
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
@@ -232,7 +267,7 @@ export class NoticeSender {
     // restored here, so the notice's client span and the API's handling join that trace.
     if (traceparent && !tracingActive()) headers.traceparent = traceparent;
     const response = await withTraceCarrier(traceparent, () =>
-      request(new URL('/v1/payment-notices', this.#config.apiUrl), {
+      request(new URL(path, this.#config.apiUrl), {
         method: 'POST',
         headers,
         body,

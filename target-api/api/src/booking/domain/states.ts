@@ -32,7 +32,8 @@ export type BookingEvent =
   | 'reschedule'
   | 'attend'
   | 'no-show'
-  | 'late-payment-honoured';
+  | 'late-payment-honoured'
+  | 'refunded';
 
 const TRANSITIONS: Record<BookingEvent, Partial<Record<BookingStatus, BookingStatus>>> = {
   'code-issued': { HELD: 'WAITING_PAYMENT' },
@@ -45,6 +46,9 @@ const TRANSITIONS: Record<BookingEvent, Partial<Record<BookingStatus, BookingSta
   'no-show': { PAID: 'NO_SHOW' },
   // A payment made in time whose notice arrived after expiry: honoured when the seat can be retaken.
   'late-payment-honoured': { EXPIRED: 'PAID' },
+  // Billing gave the money of a PAID booking back (an operator's refund): no payment, no appointment;
+  // the seat goes back to the pool. Attended or no-show bookings keep their state (the record says so).
+  refunded: { PAID: 'CANCELLED' },
 };
 
 export class IllegalTransitionError extends Error {

@@ -1,0 +1,45 @@
+// Refund notices from the billing system: a PAID bill's money was given back by someone other than the
+// API (an operator at billing). The booking follows by the API's own state machine: a PAID booking is
+// cancelled and its seat goes back to the pool; any other keeps its state and records the refund. A
+// repeated notice changes nothing, so billing's retries and duplicates are harmless.
+import { canTransition } from '../booking/domain/states.ts';
+import { closeBooking, findBookingByCode } from '../booking/store.ts';
+import type { AppContext } from '../context.ts';
+import { problems } from '../problem.ts';
+
+export interface RefundNotice {
+  noticeId: string;
+  billingCode: string;
+  bookingId: string;
+  amount: number;
+  refundedAt: string;
+}
+
+export type RefundOutcome = 'refunded' | 'refund-recorded' | 'already-refunded';
+
+export async function acceptRefundNotice(ctx: AppContext, notice: RefundNotice): Promise<RefundOutcome> {
+  return ctx.db.transaction(async (tx) => {
+    const booking = await findBookingByCode(tx, notice.billingCode, true);
+    if (!booking || booking.id !== notice.bookingId) {
+      throw problems.unprocessable(
+        'notice-unmatched',
+        'Notice matches no booking',
+        'no booking carries this billing code and booking id',
+      );
+    }
+    if (booking.fee !== notice.amount) {
+      throw problems.unprocessable(
+        'notice-amount-mismatch',
+        'Amount mismatch',
+        `the bill is Rp ${booking.fee}, the refund notice says ${notice.amount}`,
+      );
+    }
+    if (booking.refund_status === 'REFUNDED') return 'already-refunded';
+    await tx.query(`UPDATE bookings SET refund_status = 'REFUNDED' WHERE id = $1`, [booking.id]);
+    if (canTransition(booking.status, 'refunded')) {
+      await closeBooking(tx, booking.id, 'refunded', ctx.clock.now());
+      return 'refunded';
+    }
+    return 'refund-recorded';
+  });
+}

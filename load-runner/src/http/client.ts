@@ -209,7 +209,6 @@ class TimedHandler implements Dispatcher.DispatchHandler {
 
 export interface HttpClientOptions {
   allowRemoteTarget: boolean;
-  userAgent: string;
 }
 
 export class HttpClient {
@@ -223,11 +222,9 @@ export class HttpClient {
   private readonly checkedHosts = new Map<string, boolean>();
   /** What each request needs from its URL, derived once per URL object (callers reuse parsed URLs). */
   private readonly urlParts = new WeakMap<URL, { origin: string; path: string; lineBytes: number }>();
-  readonly userAgent: string;
 
   constructor(options: HttpClientOptions) {
     this.allowRemote = options.allowRemoteTarget;
-    this.userAgent = options.userAgent;
   }
 
   /**

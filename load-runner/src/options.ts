@@ -198,7 +198,14 @@ export function normalizeOptions(
 }
 
 /** Scenario options holding a duration: k6 shows them as Go prints durations ("10m0s"). */
-const DURATION_KEYS = ['startTime', 'gracefulStop', 'duration', 'maxDuration', 'timeUnit', 'gracefulRampDown'];
+const DURATION_KEYS = [
+  'startTime',
+  'gracefulStop',
+  'duration',
+  'maxDuration',
+  'timeUnit',
+  'gracefulRampDown',
+];
 
 /** The options every scenario has, with k6's defaults, as a script spells them. */
 const COMMON_SCENARIO_DEFAULTS = { startTime: '0s', gracefulStop: '30s', exec: 'default' };

@@ -8,11 +8,12 @@ import type { TrendSink } from './metrics/sinks.ts';
 import type { IterationContext } from './runtime.ts';
 
 /**
- * The bounds past which latency figures are not to be trusted. Chosen so that a run on a contended
- * 2-core machine (timer lateness of a few ms, spikes of ~20 ms) stays clear of them, and a runner
- * that cannot keep its schedule (start lag growing by the second) crosses them within a second or two.
+ * The bounds past which latency figures are not to be trusted. Measured on 2 Dec (health.timing.test.ts,
+ * load average 18 on 2 cores): a rate the runner keeps showed event-loop lag p99 59 ms and start lag
+ * p95 27 ms; a saturated runner 7.7 s and 11 s. The bounds sit well above the first (a quiet machine
+ * shows 1-5 ms) and far below the second.
  */
-export const HEALTH_BOUNDS = { eventLoopLagP99Ms: 100, iterationStartLagP95Ms: 50 } as const;
+export const HEALTH_BOUNDS = { eventLoopLagP99Ms: 200, iterationStartLagP95Ms: 100 } as const;
 
 /** `state.runnerHealth` in the summary (documented in load-runner/README.md). */
 export interface RunnerHealthState {

@@ -156,3 +156,17 @@ export function percentiles(values: number[]): Percentiles {
   const at = (p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
   return { count: sorted.length, p50: at(0.5), p95: at(0.95) };
 }
+
+/**
+ * Sends SIGINT `afterMs` after the run's first request reached the server: a fixed delay from spawn
+ * raced the runner's boot (several seconds on a loaded machine), before its SIGINT handler existed.
+ */
+export function interruptWhenRunning(server: FixtureServer, child: ChildProcess, afterMs: number): void {
+  void (async () => {
+    const before = await server.count();
+    while ((await server.count()) === before && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    setTimeout(() => child.kill('SIGINT'), afterMs);
+  })();
+}

@@ -54,26 +54,6 @@ const ZERO_TIMINGS: Timings = {
   duration: 0,
 };
 
-/**
- * Responses whose end was timestamped in this turn of the event loop, handed to their iterations
- * together afterwards. Resolving at once would run that iteration's continuation (metrics, the next
- * request) before the next socket's read callback of the same poll phase, so a burst of answers that
- * arrived together would be timestamped one continuation apart: the k-th answer of a burst late by
- * k-1 iterations' work. Deferred to setImmediate (the check phase, right after the poll phase), every
- * answer of the burst is timestamped first. (Found by the latency test, see latency.timing.test.ts.)
- */
-const settled: Array<{ resolve: (response: RawResponse) => void; response: RawResponse }> = [];
-function flushSettled(): void {
-  for (let i = 0; i < settled.length; i++) {
-    const s = settled[i] as (typeof settled)[number];
-    s.resolve(s.response);
-  }
-  settled.length = 0;
-}
-function settle(resolve: (response: RawResponse) => void, response: RawResponse): void {
-  if (settled.push({ resolve, response }) === 1) setImmediate(flushSettled);
-}
-
 /** A request in the pool: what the connection fills in, and how it ends. */
 class PendingRequest implements Exchange {
   head: string;
@@ -142,7 +122,7 @@ class PendingRequest implements Exchange {
     const bodyBytes = this.body === null ? 0 : Buffer.byteLength(this.body);
     if (error) {
       const classified = classifyNetworkError(error);
-      settle(this.resolve, {
+      this.resolve({
         status: 0,
         statusText: '',
         headers: {},
@@ -169,7 +149,7 @@ class PendingRequest implements Exchange {
     const waiting = firstByte - sent;
     const receiving = end - firstByte;
     const chunks = this.chunks;
-    settle(this.resolve, {
+    this.resolve({
       status: this.status,
       statusText: this.statusText,
       headers: this.headers,

@@ -1,11 +1,13 @@
-// `npm run bench:runner`: the embedded runner against autocannon and wrk, in one run, on one local
-// endpoint (a minimal node:http server in its own process), same connection count, no pipelining.
+// `npm run bench:runner`: the embedded runner against autocannon, wrk and Artillery, in one run, on one
+// local endpoint (a minimal node:http server in its own process), same connection count, no pipelining.
+// Artillery 2 is installed by this script into ~/.cache/paspor-lab/bench-artillery (npm, --ignore-scripts;
+// HTTP needs no browser); its virtual users each loop GET requests until the deadline.
 // Prints requests/s and CPU seconds per 10,000 requests of each generator (from /proc/<pid>/stat:
 // on 2 cores the server may be the bottleneck, so CPU per request is the fairer figure).
 //   BENCH_CONNECTIONS (50), BENCH_SECONDS (10)
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -83,6 +85,46 @@ async function measure(
   if (out.code !== 0) throw new Error(`${name} failed (${out.code}): ${out.stderr.slice(0, 500)}`);
   const requests = parse(out.stdout);
   return { name, requests, rps: requests / seconds, cpu };
+}
+
+const ARTILLERY_DIR = join(homedir(), '.cache/paspor-lab/bench-artillery');
+const ARTILLERY_BIN = join(ARTILLERY_DIR, 'node_modules/artillery/bin/run');
+
+/** Installs Artillery 2 into the cache once (an npm install with --ignore-scripts). */
+function ensureArtillery(): boolean {
+  if (existsSync(ARTILLERY_BIN)) return true;
+  mkdirSync(ARTILLERY_DIR, { recursive: true });
+  if (!existsSync(join(ARTILLERY_DIR, 'package.json')))
+    writeFileSync(join(ARTILLERY_DIR, 'package.json'), '{"private":true}\n');
+  console.log(`installing artillery@2 into ${ARTILLERY_DIR} ...`);
+  const npm = spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', 'artillery@2'], {
+    cwd: ARTILLERY_DIR,
+    stdio: 'inherit',
+  });
+  return npm.status === 0 && existsSync(ARTILLERY_BIN);
+}
+
+/** An Artillery script: `connections` virtual users arrive at once and loop GET /hello until the deadline. */
+function artilleryScript(dir: string, port: string): string {
+  const processor = join(dir, 'artillery-processor.cjs');
+  writeFileSync(
+    processor,
+    `const deadline = Date.now() + ${seconds * 1000};\nmodule.exports = { untilDeadline(context, next) { next(Date.now() < deadline); } };\n`,
+  );
+  const script = join(dir, 'artillery.json');
+  writeFileSync(
+    script,
+    JSON.stringify({
+      config: {
+        target: `http://127.0.0.1:${port}`,
+        phases: [{ duration: 1, arrivalCount: connections }],
+        processor,
+        http: { pool: connections },
+      },
+      scenarios: [{ flow: [{ loop: [{ get: { url: '/hello' } }], whileTrue: 'untilDeadline' }] }],
+    }),
+  );
+  return script;
 }
 
 async function main(): Promise<void> {
@@ -171,6 +213,24 @@ async function main(): Promise<void> {
           const match = /(\d+) requests in/.exec(out);
           return match ? Number(match[1]) : 0;
         }),
+      );
+    }
+
+    if (!ensureArtillery()) {
+      console.log('artillery: could not be installed; skipped');
+    } else {
+      const report = join(dir, 'artillery-report.json');
+      const script = artilleryScript(dir, port);
+      await run('artillery', () =>
+        measure(
+          'artillery',
+          process.execPath,
+          [ARTILLERY_BIN, 'run', '--quiet', '--output', report, script],
+          () =>
+            (JSON.parse(readFileSync(report, 'utf8')) as { aggregate: { counters: Record<string, number> } })
+              .aggregate.counters['http.requests'] ?? 0,
+          { ARTILLERY_DISABLE_TELEMETRY: 'true' },
+        ),
       );
     }
   } finally {

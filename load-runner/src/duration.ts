@@ -35,3 +35,15 @@ export function formatDuration(ms: number): string {
   const rest = Math.round(s - m * 60);
   return rest ? `${m}m${rest}s` : `${m}m`;
 }
+
+/** A duration as Go prints one (time.Duration.String: "1m0s", "10m0s", "1.5s", "500ms"), as k6 shows options. */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${Number(ms.toFixed(3))}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = Number(((ms % 60_000) / 1000).toFixed(3));
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}

@@ -13,15 +13,15 @@ import {
   ScriptError,
   ThresholdAbortError,
 } from './errors.ts';
-import { arrivalTotal } from './executors/arrival-schedule.ts';
 import type { IterationFn, ScenarioExecution } from './executors/base.ts';
-import { ConstantVUs, PerVUIterations, RampingVUs, SharedIterations } from './executors/closed.ts';
-import { ArrivalRate } from './executors/open.ts';
+import { executorOf } from './executors/registry.ts';
+import { RunnerHealth } from './health.ts';
 import { HttpClient } from './http/client.ts';
+import { CookieJar } from './http/cookies.ts';
 import { installK6Modules, scriptDirOf, scriptUrl } from './loader.ts';
 import { defineBuiltins } from './metrics/builtin.ts';
 import { MetricRegistry, type Tags } from './metrics/registry.ts';
-import { type NormalizedOptions, normalizeOptions, type Scenario, scenarioDurationMs } from './options.ts';
+import { type NormalizedOptions, normalizeOptions, type Scenario } from './options.ts';
 import { JsonPointsOutput } from './outputs/json-points.ts';
 import { type ProgressReport, TerminalProgress } from './outputs/progress.ts';
 import { LiveMetrics } from './outputs/prometheus.ts';
@@ -96,49 +96,15 @@ function withTimeout<T>(work: () => Promise<T>, ms: number, phase: 'setup' | 'te
   });
 }
 
-function createExecution(
-  rt: Runtime,
-  run: ScenarioRun,
-  fn: IterationFn,
-  setupJson: string | undefined,
-  vuIds: () => number,
-): ScenarioExecution {
-  switch (run.scenario.executor) {
-    case 'constant-vus':
-      return new ConstantVUs(rt, run, fn, setupJson, vuIds);
-    case 'ramping-vus':
-      return new RampingVUs(rt, run, fn, setupJson, vuIds);
-    case 'shared-iterations':
-      return new SharedIterations(rt, run, fn, setupJson, vuIds);
-    case 'per-vu-iterations':
-      return new PerVUIterations(rt, run, fn, setupJson, vuIds);
-    case 'constant-arrival-rate':
-    case 'ramping-arrival-rate':
-      return new ArrivalRate(rt, run, fn, setupJson, vuIds);
-  }
-}
-
 function scenarioRun(scenario: Scenario, testTags: Tags, env: Record<string, string>): ScenarioRun {
-  const totalMs = scenarioDurationMs(scenario);
-  const iterationBound =
-    scenario.executor === 'shared-iterations' || scenario.executor === 'per-vu-iterations';
-  const expectedIterations =
-    scenario.executor === 'shared-iterations'
-      ? scenario.iterations
-      : scenario.executor === 'per-vu-iterations'
-        ? scenario.iterations * scenario.vus
-        : scenario.executor === 'constant-arrival-rate'
-          ? arrivalTotal(
-              scenario.rate,
-              [{ durationMs: scenario.durationMs, target: scenario.rate }],
-              scenario.timeUnitMs,
-            )
-          : null;
+  const type = executorOf(scenario);
+  const totalMs = type.durationMs(scenario);
+  const planned = type.plannedIterations(scenario);
   const run: ScenarioRun = {
     scenario,
     startedAt: 0,
     finishedAt: 0,
-    totalMs: iterationBound ? null : totalMs,
+    totalMs: type.iterationBound ? null : totalMs,
     tags: { ...testTags, ...scenario.tags, scenario: scenario.name, group: '' },
     env: { ...env, ...scenario.env },
     iterationsStarted: 0,
@@ -150,8 +116,8 @@ function scenarioRun(scenario: Scenario, testTags: Tags, env: Record<string, str
     progress() {
       if (run.finishedAt) return 1;
       if (!run.startedAt) return 0;
-      if (expectedIterations !== null && iterationBound) {
-        return Math.min(1, (run.iterationsCompleted + run.iterationsInterrupted) / expectedIterations);
+      if (planned !== null && type.iterationBound) {
+        return Math.min(1, (run.iterationsCompleted + run.iterationsInterrupted) / planned);
       }
       return Math.min(1, (performance.now() - run.startedAt) / totalMs);
     },
@@ -191,19 +157,21 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
   let abortError: RunnerError | null = null;
   let stopAll: () => void = () => {};
   const errorCounts = new Map<string, number>();
+  let rtRef: Runtime | null = null;
+  const health = new RunnerHealth(registry, logError, () => rtRef?.testTags ?? {});
   const rt: Runtime = {
     phase: 'init',
+    health,
     registry,
     builtins,
     groups,
     options: null,
     env,
     testTags: { ...(options.tags ?? {}) },
-    http: new HttpClient({
-      allowRemoteTarget: options.allowRemoteTarget === true,
-      userAgent: 'paspor-lab-runner',
-    }),
+    http: new HttpClient({ allowRemoteTarget: options.allowRemoteTarget === true }),
     responseCallback: null,
+    lifecycleJar: new CookieJar(),
+    markedFailed: null,
     testStartedAt: 0,
     scenarios: new Map(),
     instance: { iterationsCompleted: 0, iterationsInterrupted: 0, vusActive: 0 },
@@ -224,6 +192,7 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
       if (seen === 0 && errorCounts.size <= 20) logError(`ERRO iteration error: ${message}`);
     },
   };
+  rtRef = rt;
   setActiveRuntime(rt);
 
   const emptySummary = (): SummaryData =>
@@ -266,19 +235,7 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
       rt.options = opts;
       rt.testTags = { ...opts.tags };
       thresholds = options.noThresholds ? [] : buildThresholds(opts.thresholds, registry);
-      rt.http.setConnectionLimit(
-        opts.scenarios.reduce((sum, sc) => {
-          switch (sc.executor) {
-            case 'constant-arrival-rate':
-            case 'ramping-arrival-rate':
-              return sum + sc.maxVUs;
-            case 'ramping-vus':
-              return sum + Math.max(sc.startVUs, ...sc.stages.map((s) => s.target));
-            default:
-              return sum + sc.vus;
-          }
-        }, 0),
-      );
+      rt.http.setConnectionLimit(opts.scenarios.reduce((sum, sc) => sum + executorOf(sc).maxVUs(sc), 0));
 
       for (const sc of opts.scenarios) {
         const fn = mod[sc.exec];
@@ -325,8 +282,10 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
     options.signal?.addEventListener('abort', onSignal, { once: true });
     closers.push(async () => options.signal?.removeEventListener('abort', onSignal));
 
-    // ---- setup
+    // ---- setup. As k6: a throw (exit 107) or exec.test.abort() (exit 108) in setup() stops the test
+    // before any scenario, teardown() does not run, and the summary (and handleSummary) still does.
     let setupJson: string | undefined;
+    let setupFailed = false;
     if (typeof mod.setup === 'function' && !abortError) {
       rt.phase = 'setup';
       const setup = mod.setup as () => unknown;
@@ -334,11 +293,10 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
         const data = await withTimeout(async () => setup(), opts.setupTimeoutMs, 'setup');
         setupJson = data === undefined ? undefined : JSON.stringify(data);
       } catch (error) {
-        if (!abortError) {
-          return fail(
-            error instanceof RunnerError ? error : new ScriptError(`setup() failed: ${errorMessage(error)}`),
-          );
-        }
+        setupFailed = true;
+        rt.abort(
+          error instanceof RunnerError ? error : new ScriptError(`setup() failed: ${errorMessage(error)}`),
+        );
       }
     }
 
@@ -349,7 +307,8 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
     for (const sc of opts.scenarios) {
       const sr = scenarioRun(sc, rt.testTags, env);
       rt.scenarios.set(sc.name, sr);
-      executions.push(createExecution(rt, sr, mod[sc.exec] as IterationFn, setupJson, vuIds));
+      const args = { rt, run: sr, fn: mod[sc.exec] as IterationFn, setupJson, vuIds };
+      executions.push(executorOf(sc).create(args, sc));
     }
     stopAll = () => {
       for (const ex of executions) ex.stopNow();
@@ -389,26 +348,30 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
       const now = reports();
       if (options.onProgress) for (const p of now) options.onProgress(p);
       progress?.update(now);
+      health.check();
       if (ticks % 2 === 0 && thresholds.length > 0) {
         const breached = judge(thresholds, performance.now() - rt.testStartedAt);
         if (breached.length > 0)
           rt.abort(new ThresholdAbortError(breached.map((t) => `${t.target}: ${t.source}`)));
       }
     }, 1000);
+    health.start();
     const started = Promise.all(executions.map((ex) => ex.start()));
     sampleVUs(); // after the executors allocated their initial VUs
     try {
       await started;
     } finally {
       clearInterval(ticker);
+      health.stop();
     }
+    health.check();
     const durationMs = performance.now() - rt.testStartedAt;
     sampleVUs();
     progress?.update(reports(), true);
 
     // ---- teardown (after an abort too)
     let teardownError: RunnerError | null = null;
-    if (typeof mod.teardown === 'function') {
+    if (typeof mod.teardown === 'function' && !setupFailed) {
       rt.phase = 'teardown';
       const teardown = mod.teardown as (data: unknown) => unknown;
       try {
@@ -426,7 +389,14 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
 
     // ---- final judgement and summary
     judge(thresholds, durationMs);
-    const summary = buildSummary({ registry, thresholds, rootGroup: groups.root, trendStats, durationMs });
+    const summary = buildSummary({
+      registry,
+      thresholds,
+      rootGroup: groups.root,
+      trendStats,
+      durationMs,
+      health: health.state(),
+    });
     const thresholdsFailed = thresholds.some((t) => !t.ok);
 
     if (options.summaryExport) {
@@ -446,13 +416,21 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
           | undefined;
         printedByScript = true;
         for (const [target, content] of Object.entries(out ?? {})) {
-          const text = typeof content === 'string' ? content : JSON.stringify(content);
-          if (target === 'stdout') stdout.write(text);
-          else if (target === 'stderr') stderr.write(text);
+          // k6 takes strings and ArrayBuffers (binary files, e.g. a zipped report) as they are.
+          const data =
+            typeof content === 'string'
+              ? content
+              : content instanceof ArrayBuffer
+                ? Buffer.from(content)
+                : ArrayBuffer.isView(content)
+                  ? Buffer.from(content.buffer, content.byteOffset, content.byteLength)
+                  : JSON.stringify(content);
+          if (target === 'stdout') stdout.write(data);
+          else if (target === 'stderr') stderr.write(data);
           else {
             const path = resolve(target);
             mkdirSync(dirname(path), { recursive: true });
-            writeFileSync(path, text);
+            writeFileSync(path, data);
           }
         }
       } catch (error) {
@@ -480,6 +458,10 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
       const failed = thresholds.filter((t) => !t.ok).map((t) => `${t.target}: ${t.source}`);
       error = `thresholds failed: ${failed.join(', ')}`;
       logError(`error: some thresholds have failed (${failed.join(', ')})`);
+    } else if (rt.markedFailed !== null) {
+      exitCode = ExitCode.markedAsFailed;
+      error = rt.markedFailed ? `test marked as failed: ${rt.markedFailed}` : 'test marked as failed';
+      logError(`error: ${error}`);
     }
     return { exitCode, summary, ...(metricsUrl ? { metricsUrl } : {}), ...(error ? { error } : {}) };
   } finally {

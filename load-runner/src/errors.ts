@@ -10,6 +10,7 @@ export const ExitCode = {
   externalAbort: 105,
   scriptException: 107,
   scriptAborted: 108,
+  markedAsFailed: 110,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -40,6 +41,19 @@ export class ScriptError extends RunnerError {
 export class SyncApiRefusedError extends RunnerError {
   constructor(api: string, replacement: string) {
     super(`${api} is synchronous and is not supported by the embedded runner: use ${replacement}`, 107);
+  }
+}
+
+/**
+ * A k6 option or request parameter the runner does not reproduce: refused with one line naming it, so a
+ * script never runs with a setting silently ignored (docs/K6-COMPAT.md).
+ */
+export class UnsupportedFeatureError extends RunnerError {
+  constructor(what: string, hint = '') {
+    super(
+      `${what} is not supported by the embedded runner${hint ? `: ${hint}` : ''}`,
+      ExitCode.invalidConfig,
+    );
   }
 }
 

@@ -15,6 +15,8 @@ const K6_MODULES: Record<string, string> = {
   'k6/execution': 'execution.ts',
   'k6/data': 'data.ts',
   'k6/timers': 'timers.ts',
+  'k6/encoding': 'encoding.ts',
+  'k6/crypto': 'crypto.ts',
 };
 const K6_DIR = new URL('./k6/', import.meta.url);
 /** Each run imports the script graph afresh (init code runs once per run, as k6 runs it per test). */

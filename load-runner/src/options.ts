@@ -1,19 +1,14 @@
 // The script's exported `options`, checked and turned into fully defaulted scenarios, as k6 consolidates them.
-import { parseDuration } from './duration.ts';
-import { InvalidConfigError } from './errors.ts';
+import { dur, int, isObject, type Raw, stringMap } from './config-fields.ts';
+import { goDuration, parseDuration } from './duration.ts';
+import { InvalidConfigError, UnsupportedFeatureError } from './errors.ts';
+import { type ExecutorConfig, executorNamed, executorOf } from './executors/registry.ts';
 
-export type ExecutorName =
-  | 'constant-vus'
-  | 'ramping-vus'
-  | 'shared-iterations'
-  | 'per-vu-iterations'
-  | 'constant-arrival-rate'
-  | 'ramping-arrival-rate';
+/** k6 sends "Grafana k6/<version>"; the runner names itself. */
+export const DEFAULT_USER_AGENT = 'paspor-lab-runner (k6-compatible)';
 
-export interface Stage {
-  durationMs: number;
-  target: number;
-}
+export type { Stage } from './config-fields.ts';
+export type { ExecutorName } from './executors/registry.ts';
 
 interface ScenarioBase {
   name: string;
@@ -22,34 +17,11 @@ interface ScenarioBase {
   exec: string;
   env: Record<string, string>;
   tags: Record<string, string>;
+  /** The scenario as the script wrote it, for exec.test.options. */
+  raw: Record<string, unknown>;
 }
-export type Scenario = ScenarioBase &
-  (
-    | { executor: 'constant-vus'; vus: number; durationMs: number }
-    | { executor: 'ramping-vus'; startVUs: number; stages: Stage[]; gracefulRampDownMs: number }
-    | {
-        executor: 'shared-iterations' | 'per-vu-iterations';
-        vus: number;
-        iterations: number;
-        maxDurationMs: number;
-      }
-    | {
-        executor: 'constant-arrival-rate';
-        rate: number;
-        timeUnitMs: number;
-        durationMs: number;
-        preAllocatedVUs: number;
-        maxVUs: number;
-      }
-    | {
-        executor: 'ramping-arrival-rate';
-        startRate: number;
-        timeUnitMs: number;
-        stages: Stage[];
-        preAllocatedVUs: number;
-        maxVUs: number;
-      }
-  );
+/** A scenario with its executor's own fields (see executors/registry.ts). */
+export type Scenario = ScenarioBase & ExecutorConfig;
 
 export type ThresholdInput = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
 
@@ -61,59 +33,49 @@ export interface NormalizedOptions {
   teardownTimeoutMs: number;
   tags: Record<string, string>;
   discardResponseBodies: boolean;
+  /** The User-Agent header; '' sends none (k6's options.userAgent). */
   userAgent: string;
+  /** Redirects followed per request unless params.redirects says otherwise (k6 default 10). */
+  maxRedirects: number;
+  /** Keep a VU's cookies from one iteration to the next (k6 resets them by default). */
+  noCookiesReset: boolean;
   /** The options object as the script exported it, for `exec.test.options`. */
   raw: Record<string, unknown>;
 }
 
+/**
+ * k6 options the runner does not reproduce, refused at init (an option is never accepted and then
+ * ignored). Keys k6 itself does not know are ignored, as k6 ignores them; `ext` and `cloud` only act
+ * on Grafana Cloud runs, so a local k6 ignores them too.
+ */
+const UNSUPPORTED_OPTIONS: Record<string, string> = {
+  batch: 'http.batch() is refused anyway',
+  batchPerHost: 'http.batch() is refused anyway',
+  blacklistIPs: 'only loopback targets are allowed unless --allow-remote-target',
+  blockHostnames: 'only loopback targets are allowed unless --allow-remote-target',
+  dns: 'the runner resolves hosts with the system resolver',
+  hosts: 'put the address in the URL instead',
+  httpDebug: 'use --out json=FILE to see every request',
+  insecureSkipTLSVerify: 'the runner verifies TLS certificates',
+  localIPs: 'requests leave from the default address',
+  minIterationDuration: 'wait at the end of the iteration with await new Promise((r) => setTimeout(r, ms))',
+  noConnectionReuse: 'connections are kept alive',
+  noVUConnectionReuse: 'connections are kept alive',
+  rps: 'use a constant-arrival-rate scenario',
+  summaryTimeUnit: 'the summary shows times in ms',
+  systemTags: 'every built-in tag is attached',
+  throw: 'check res.error / res.error_code instead',
+  tlsAuth: 'client certificates are not provided',
+  tlsCipherSuites: 'TLS uses Node defaults',
+  tlsVersion: 'TLS uses Node defaults',
+  compatibilityMode: 'scripts run as TypeScript/ES modules on Node',
+  executionSegment: 'the runner is one instance',
+  executionSegmentSequence: 'the runner is one instance',
+};
+
 export const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
 const SCENARIO_NAME = /^[0-9a-zA-Z_-]+$/;
 const TREND_STAT = /^(avg|min|med|max|count|p\(\d+(\.\d+)?\))$/;
-
-type Raw = Record<string, unknown>;
-
-function isObject(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function int(raw: Raw, key: string, fallback: number | undefined, where: string, min = 0): number {
-  const value = raw[key] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidConfigError(
-      `${where}.${key}: expected an integer >= ${min}${value === undefined ? ' (it is required)' : `, got ${JSON.stringify(value)}`}`,
-    );
-  }
-  return value;
-}
-
-function dur(raw: Raw, key: string, fallback: string | undefined, where: string): number {
-  const value = raw[key] ?? fallback;
-  if (value === undefined) throw new InvalidConfigError(`${where}.${key}: required (e.g. "30s")`);
-  return parseDuration(value, `${where}.${key}`);
-}
-
-function stringMap(value: unknown, where: string): Record<string, string> {
-  if (value === undefined) return {};
-  if (!isObject(value)) throw new InvalidConfigError(`${where}: expected an object of strings`);
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = String(v);
-  return out;
-}
-
-function stages(raw: Raw, where: string): Stage[] {
-  const list = raw.stages;
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new InvalidConfigError(`${where}.stages: expected a non-empty list of { duration, target }`);
-  }
-  return list.map((stage, i) => {
-    if (!isObject(stage))
-      throw new InvalidConfigError(`${where}.stages[${i}]: expected { duration, target }`);
-    return {
-      durationMs: dur(stage, 'duration', undefined, `${where}.stages[${i}]`),
-      target: int(stage, 'target', undefined, `${where}.stages[${i}]`),
-    };
-  });
-}
 
 export function normalizeScenario(name: string, raw: Raw): Scenario {
   const where = `scenarios.${name}`;
@@ -122,67 +84,14 @@ export function normalizeScenario(name: string, raw: Raw): Scenario {
   }
   const base: ScenarioBase = {
     name,
+    raw,
     startTimeMs: dur(raw, 'startTime', '0s', where),
     gracefulStopMs: dur(raw, 'gracefulStop', '30s', where),
     exec: typeof raw.exec === 'string' ? raw.exec : 'default',
     env: stringMap(raw.env, `${where}.env`),
     tags: stringMap(raw.tags, `${where}.tags`),
   };
-  const executor = raw.executor;
-  switch (executor) {
-    case 'constant-vus':
-      return {
-        ...base,
-        executor,
-        vus: int(raw, 'vus', 1, where, 1),
-        durationMs: dur(raw, 'duration', undefined, where),
-      };
-    case 'ramping-vus':
-      return {
-        ...base,
-        executor,
-        startVUs: int(raw, 'startVUs', 1, where),
-        stages: stages(raw, where),
-        gracefulRampDownMs: dur(raw, 'gracefulRampDown', '30s', where),
-      };
-    case 'shared-iterations':
-    case 'per-vu-iterations':
-      return {
-        ...base,
-        executor,
-        vus: int(raw, 'vus', 1, where, 1),
-        iterations: int(raw, 'iterations', 1, where, 1),
-        maxDurationMs: dur(raw, 'maxDuration', '10m', where),
-      };
-    case 'constant-arrival-rate': {
-      const preAllocatedVUs = int(raw, 'preAllocatedVUs', undefined, where);
-      return {
-        ...base,
-        executor,
-        rate: int(raw, 'rate', undefined, where, 1),
-        timeUnitMs: dur(raw, 'timeUnit', '1s', where),
-        durationMs: dur(raw, 'duration', undefined, where),
-        preAllocatedVUs,
-        maxVUs: Math.max(preAllocatedVUs, int(raw, 'maxVUs', preAllocatedVUs, where)),
-      };
-    }
-    case 'ramping-arrival-rate': {
-      const preAllocatedVUs = int(raw, 'preAllocatedVUs', undefined, where);
-      return {
-        ...base,
-        executor,
-        startRate: int(raw, 'startRate', 0, where),
-        timeUnitMs: dur(raw, 'timeUnit', '1s', where),
-        stages: stages(raw, where),
-        preAllocatedVUs,
-        maxVUs: Math.max(preAllocatedVUs, int(raw, 'maxVUs', preAllocatedVUs, where)),
-      };
-    }
-    default:
-      throw new InvalidConfigError(
-        `${where}.executor: unknown executor ${JSON.stringify(executor)} (use constant-vus, ramping-vus, shared-iterations, per-vu-iterations, constant-arrival-rate or ramping-arrival-rate)`,
-      );
-  }
+  return { ...base, ...executorNamed(raw.executor, where).parse(raw, where) };
 }
 
 /** k6's shortcuts: vus+duration, stages, iterations, or nothing at all, become one scenario named `default`. */
@@ -220,6 +129,14 @@ export function normalizeOptions(
   const raw: Raw = exported === undefined ? {} : isObject(exported) ? exported : {};
   if (exported !== undefined && !isObject(exported))
     throw new InvalidConfigError('options: expected an object');
+  for (const key of Object.keys(raw)) {
+    const hint = UNSUPPORTED_OPTIONS[key];
+    if (hint !== undefined && raw[key] !== undefined)
+      throw new UnsupportedFeatureError(`options.${key}`, hint);
+  }
+  if (raw.userAgent !== undefined && typeof raw.userAgent !== 'string') {
+    throw new InvalidConfigError('options.userAgent: expected a string');
+  }
   let scenarios: Scenario[];
   if (raw.scenarios !== undefined) {
     if (!isObject(raw.scenarios) || Object.keys(raw.scenarios).length === 0) {
@@ -273,22 +190,62 @@ export function normalizeOptions(
     teardownTimeoutMs: dur(raw, 'teardownTimeout', '60s', 'options'),
     tags: { ...stringMap(raw.tags, 'options.tags'), ...extraTags },
     discardResponseBodies: raw.discardResponseBodies === true,
-    userAgent: typeof raw.userAgent === 'string' ? raw.userAgent : 'paspor-lab-runner (k6-compatible)',
+    userAgent: typeof raw.userAgent === 'string' ? raw.userAgent : DEFAULT_USER_AGENT,
+    maxRedirects: int(raw, 'maxRedirects', 10, 'options'),
+    noCookiesReset: raw.noCookiesReset === true,
     raw,
   };
 }
 
-/** How long a scenario runs at most, without its gracefulStop (null when iteration-bound and quick). */
-export function scenarioDurationMs(scenario: Scenario): number {
-  switch (scenario.executor) {
-    case 'constant-vus':
-    case 'constant-arrival-rate':
-      return scenario.durationMs;
-    case 'ramping-vus':
-    case 'ramping-arrival-rate':
-      return scenario.stages.reduce((sum, s) => sum + s.durationMs, 0);
-    case 'shared-iterations':
-    case 'per-vu-iterations':
-      return scenario.maxDurationMs;
+/** Scenario options holding a duration: k6 shows them as Go prints durations ("10m0s"). */
+const DURATION_KEYS = [
+  'startTime',
+  'gracefulStop',
+  'duration',
+  'maxDuration',
+  'timeUnit',
+  'gracefulRampDown',
+];
+
+/** The options every scenario has, with k6's defaults, as a script spells them. */
+const COMMON_SCENARIO_DEFAULTS = { startTime: '0s', gracefulStop: '30s', exec: 'default' };
+
+/**
+ * `exec.test.options`: the options as k6 consolidates them, every default filled in and the shortcuts
+ * (vus, duration, stages, iterations) turned into the scenario named `default`. Frozen, as k6's is.
+ */
+export function consolidatedOptions(opts: NormalizedOptions): Readonly<Record<string, unknown>> {
+  const scenarios: Record<string, unknown> = {};
+  for (const sc of opts.scenarios) {
+    const merged: Record<string, unknown> = {
+      ...COMMON_SCENARIO_DEFAULTS,
+      ...executorOf(sc).defaults,
+      ...sc.raw,
+      executor: sc.executor,
+    };
+    for (const key of DURATION_KEYS) {
+      if (merged[key] !== undefined) merged[key] = goDuration(parseDuration(merged[key], key));
+    }
+    if (Array.isArray(merged.stages)) {
+      merged.stages = Object.freeze(
+        merged.stages.map((stage: Raw) =>
+          Object.freeze({ ...stage, duration: goDuration(parseDuration(stage.duration, 'duration')) }),
+        ),
+      );
+    }
+    scenarios[sc.name] = Object.freeze(merged);
   }
+  return Object.freeze({
+    ...opts.raw,
+    scenarios: Object.freeze(scenarios),
+    thresholds: Object.freeze({ ...opts.thresholds }),
+    summaryTrendStats: Object.freeze([...opts.summaryTrendStats]),
+    setupTimeout: goDuration(opts.setupTimeoutMs),
+    teardownTimeout: goDuration(opts.teardownTimeoutMs),
+    tags: Object.freeze({ ...opts.tags }),
+    discardResponseBodies: opts.discardResponseBodies,
+    userAgent: opts.userAgent,
+    maxRedirects: opts.maxRedirects,
+    noCookiesReset: opts.noCookiesReset,
+  });
 }

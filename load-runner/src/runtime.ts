@@ -3,7 +3,9 @@
 // AsyncLocalStorage context rather than in module state.
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { RunnerError } from './errors.ts';
+import type { RunnerHealth } from './health.ts';
 import type { HttpClient } from './http/client.ts';
+import type { CookieJar } from './http/cookies.ts';
 import type { BuiltinMetrics } from './metrics/builtin.ts';
 import type { MetricRegistry, Tags } from './metrics/registry.ts';
 import type { NormalizedOptions, Scenario } from './options.ts';
@@ -20,6 +22,10 @@ export interface VU {
   metadata: Record<string, string>;
   /** The setup() result, JSON-copied once per VU as k6 gives each VU its own copy. */
   data: unknown;
+  /** The VU's cookie jar: emptied before each iteration unless options.noCookiesReset. */
+  jar: CookieJar;
+  /** Set by http.setResponseCallback() inside an iteration: this VU's only (undefined: the test's). */
+  responseCallback?: ResponseCallback | null;
 }
 
 export interface ScenarioRun {
@@ -49,6 +55,10 @@ export interface IterationContext {
   tags: Tags;
   interrupted: boolean;
   abort: AbortController | null;
+  /** How late an arrival-rate iteration started behind its schedule (0 for closed-model ones). */
+  startLagMs: number;
+  /** True for arrival-rate iterations: their requests also report the latency from the schedule. */
+  scheduled: boolean;
 }
 
 export type ResponseCallback = (response: { status: number }) => boolean;
@@ -62,7 +72,13 @@ export interface Runtime {
   env: Record<string, string>;
   testTags: Tags;
   http: HttpClient;
+  health: RunnerHealth;
+  /** The test-wide callback (http.setResponseCallback in init code); null = no http_req_failed. */
   responseCallback: ResponseCallback | null;
+  /** The jar of setup() and teardown(), which run outside any VU. */
+  lifecycleJar: CookieJar;
+  /** exec.test.fail() was called: the run goes on and ends with exit code 110. */
+  markedFailed: string | null;
   testStartedAt: number; // performance.now(), 0 before the scenarios start
   scenarios: Map<string, ScenarioRun>;
   instance: { iterationsCompleted: number; iterationsInterrupted: number; vusActive: number };

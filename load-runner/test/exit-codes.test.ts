@@ -1,6 +1,6 @@
 // k6's exit codes and one-line errors, end to end: the runner and the target are real child processes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, type FixtureServer, runK6, startServer } from './helpers.ts';
+import { cleanup, type FixtureServer, interruptWhenRunning, runK6, startServer } from './helpers.ts';
 
 let server: FixtureServer;
 beforeAll(async () => {
@@ -106,7 +106,7 @@ describe('SIGINT', () => {
   it('stops gracefully: teardown runs, the summary is still written, exit 105 as k6', async () => {
     const out = await runK6('long-running.ts', [...env(), '-e', 'MARK=sigint'], {
       onSpawn: (child) => {
-        setTimeout(() => child.kill('SIGINT'), 1500);
+        interruptWhenRunning(server, child, 1000);
       },
     });
     expect(out.code).toBe(105);

@@ -28,6 +28,9 @@ export interface Percentiles {
   count: number;
   p50: number;
   p95: number;
+  /** From the fixture server: epoch ms of the client's first and last /delay arrival. */
+  from?: number;
+  to?: number;
 }
 
 export interface FixtureServer {
@@ -112,28 +115,58 @@ export function cleanup(outcome: RunnerOutcome): void {
   rmSync(outcome.dir, { recursive: true, force: true });
 }
 
+/** The reference client (fixtures/reference-client.ts), running until `stop()`. */
+export interface ReferenceClient {
+  /** Ends it (after the requests in flight) and returns its samples: [start epoch ms, duration ms]. */
+  stop(): Promise<Array<[number, number]>>;
+}
+
 /**
- * Runs the reference client (fixtures/reference-client.ts) against `url` with the runner's priority, once
- * the runner's first request has reached the server, so both measure the same stretch of time.
+ * Starts the reference client against `url` with the runner's priority and resolves once it is booted,
+ * connected and has had its first answers: its own start-up (a Node process booting takes a core for
+ * 100-300 ms here) lands before the runner starts, not inside the runner's measured window.
  */
-export async function runReference(
-  server: FixtureServer,
-  url: string,
-  connections: number,
-  durationMs: number,
-): Promise<Percentiles> {
-  while ((await server.count()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-  const child = spawn(
-    process.execPath,
-    [fixture('reference-client.ts'), url, String(connections), String(durationMs)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+export async function startReference(url: string, connections: number): Promise<ReferenceClient> {
+  const child = spawn(process.execPath, [fixture('reference-client.ts'), url, String(connections)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   prioritise(child.pid);
   let stdout = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    stdout += c.toString();
+  const closed = once(child, 'close') as Promise<[number | null]>;
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (stdout.startsWith('ready\n')) resolve();
+    });
+    void closed.then(([code]) => reject(new Error(`the reference client exited early with ${code}`)));
   });
-  const [code] = (await once(child, 'close')) as [number | null];
-  if (code !== 0) throw new Error(`the reference client exited with ${code}`);
-  return JSON.parse(stdout) as Percentiles;
+  return {
+    async stop() {
+      child.stdin?.end();
+      const [code] = await closed;
+      if (code !== 0) throw new Error(`the reference client exited with ${code}`);
+      return (JSON.parse(stdout.slice('ready\n'.length)) as { samples: Array<[number, number]> }).samples;
+    },
+  };
+}
+
+/** p50 and p95 as the fixture server and the reference client compute them (nearest rank). */
+export function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95) };
+}
+
+/**
+ * Sends SIGINT `afterMs` after the run's first request reached the server: a fixed delay from spawn
+ * raced the runner's boot (several seconds on a loaded machine), before its SIGINT handler existed.
+ */
+export function interruptWhenRunning(server: FixtureServer, child: ChildProcess, afterMs: number): void {
+  void (async () => {
+    const before = await server.count();
+    while ((await server.count()) === before && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    setTimeout(() => child.kill('SIGINT'), afterMs);
+  })();
 }

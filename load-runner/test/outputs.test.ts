@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, type FixtureServer, runK6, startServer } from './helpers.ts';
+import { cleanup, type FixtureServer, interruptWhenRunning, runK6, startServer } from './helpers.ts';
 
 let server: FixtureServer;
 beforeAll(async () => {
@@ -43,7 +43,7 @@ describe('outputs', () => {
     const file = join(tmpdir(), `series-${process.pid}-${Date.now()}.ndjson`);
     const out = await runK6('long-running.ts', ['-e', `BASE_URL=${server.base}`, '--timeseries', file], {
       onSpawn: (child) => {
-        setTimeout(() => child.kill('SIGINT'), 2500);
+        interruptWhenRunning(server, child, 2000);
       },
     });
     expect(out.code).toBe(105);

@@ -1,6 +1,6 @@
 // When an open-model executor starts its iterations: the n-th start (counting from 0) happens when the
 // integral of the linearly interpolated rate reaches n, as k6's arrival-rate executors schedule them.
-import type { Stage } from '../options.ts';
+import type { Stage } from '../config-fields.ts';
 
 /**
  * Start offsets in ms from the scenario start, lazily (a 10-minute run at 10k/s would be 6M numbers).

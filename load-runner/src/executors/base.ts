@@ -1,9 +1,11 @@
 // What every executor shares: VUs, running one iteration with its context, and the end of a scenario
 // (no new iterations, running ones get gracefulStop, then are interrupted and not counted).
 import { errorMessage, IterationInterruptedError, RunnerError } from '../errors.ts';
+import { CookieJar } from '../http/cookies.ts';
 import type { Tags } from '../metrics/registry.ts';
 import type { Scenario } from '../options.ts';
 import type { IterationContext, Runtime, ScenarioRun, VU } from '../runtime.ts';
+import type { ExecutionArgs } from './registry.ts';
 
 export type IterationFn = (data: unknown) => unknown;
 
@@ -29,18 +31,12 @@ export abstract class ScenarioExecution {
   private stopWaiters: Array<() => void> = [];
   private vuIds: () => number;
 
-  constructor(
-    rt: Runtime,
-    run: ScenarioRun,
-    fn: IterationFn,
-    setupJson: string | undefined,
-    vuIds: () => number,
-  ) {
-    this.rt = rt;
-    this.run = run;
-    this.fn = fn;
-    this.setupJson = setupJson;
-    this.vuIds = vuIds;
+  constructor(args: ExecutionArgs) {
+    this.rt = args.rt;
+    this.run = args.run;
+    this.fn = args.fn;
+    this.setupJson = args.setupJson;
+    this.vuIds = args.vuIds;
   }
 
   get scenario(): Scenario {
@@ -67,6 +63,7 @@ export abstract class ScenarioExecution {
       tags: {},
       metadata: {},
       data: this.setupJson === undefined ? undefined : JSON.parse(this.setupJson),
+      jar: new CookieJar(),
     };
   }
 
@@ -75,8 +72,11 @@ export abstract class ScenarioExecution {
     return this.run.tags;
   }
 
-  /** Runs one iteration on `vu`; resolves when it ends or is interrupted. Never rejects. */
-  iterate(vu: VU): Promise<void> {
+  /**
+   * Runs one iteration on `vu`; resolves when it ends or is interrupted. Never rejects. `scheduledAt`
+   * (performance.now() time) is when an open-model schedule wanted it to start.
+   */
+  iterate(vu: VU, scheduledAt?: number): Promise<void> {
     const run = this.run;
     const rt = this.rt;
     const ctx: IterationContext = {
@@ -87,9 +87,14 @@ export abstract class ScenarioExecution {
       tags: this.tagsFor(vu),
       interrupted: false,
       abort: null,
+      startLagMs: 0,
+      scheduled: false,
     };
+    if (scheduledAt !== undefined) this.rt.health.iterationStarted(ctx, scheduledAt);
     run.activeVUs++;
     rt.instance.vusActive++;
+    // k6 empties the VU's jar before each iteration (options.noCookiesReset keeps it).
+    if (!vu.jar.empty && !rt.options?.noCookiesReset) vu.jar = new CookieJar();
     // The bookkeeping lives on the entry and in methods, not in closures made per iteration.
     return new Promise<void>((resolve) => {
       const entry: InFlight = { ctx, started: performance.now(), resolve };

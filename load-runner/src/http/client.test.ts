@@ -28,8 +28,8 @@ describe('loopback guard', () => {
   });
 
   it('refuses remote URLs unless allowed', async () => {
-    const guarded = new HttpClient({ allowRemoteTarget: false, userAgent: 't' });
-    const open = new HttpClient({ allowRemoteTarget: true, userAgent: 't' });
+    const guarded = new HttpClient({ allowRemoteTarget: false });
+    const open = new HttpClient({ allowRemoteTarget: true });
     expect(() => guarded.assertAllowed(new URL('http://192.0.2.10/x'))).toThrow(RemoteTargetRefusedError);
     expect(() => guarded.assertAllowed(new URL('http://127.0.0.1:1/x'))).not.toThrow();
     expect(() => open.assertAllowed(new URL('http://192.0.2.10/x'))).not.toThrow();

@@ -1,10 +1,10 @@
-// HTTP for the VUs: undici keep-alive pools, one dispatch per request with a handler that timestamps
-// each phase, so the timings split as k6 splits them (blocked, connecting, tls_handshaking, sending,
-// waiting, receiving; duration = sending + waiting + receiving).
-import { Agent, type Dispatcher } from 'undici';
+// HTTP for the VUs: the runner's own keep-alive pools per origin (connection.ts on node:net/tls), one
+// request per connection at a time, each phase timestamped so the timings split as k6 splits them
+// (blocked, connecting, tls_handshaking, sending, waiting, receiving; duration = sending + waiting +
+// receiving). undici was replaced for CPU per request (issue 13; bench/runner.ts measures it).
 import { RemoteTargetRefusedError } from '../errors.ts';
+import { Connection, type ConnectTiming, EarlyCloseError, type Exchange } from './connection.ts';
 import { classifyNetworkError, RequestTimeoutError } from './errors.ts';
-import { TimedConnector } from './timed-connector.ts';
 
 export interface Timings {
   blocked: number;
@@ -54,49 +54,72 @@ const ZERO_TIMINGS: Timings = {
   duration: 0,
 };
 
-/** Shared until a body chunk arrives: a discarded or empty body allocates no array. */
-const EMPTY_CHUNKS: Buffer[] = [];
-
-class TimedHandler implements Dispatcher.DispatchHandler {
+/** A request in the pool: what the connection fills in, and how it ends. */
+class PendingRequest implements Exchange {
+  head: string;
+  body: Buffer | string | null;
+  headBytes: number;
+  isHead: boolean;
   queuedAt = performance.now();
   startAt = 0;
   sentAt = 0;
   firstByteAt = 0;
+  endAt = 0;
   status = 0;
   statusText = '';
-  headers: Record<string, string | string[] | undefined> = {};
-  chunks: Buffer[] = EMPTY_CHUNKS;
-  received = 0;
-  headerBytes = 0;
-  controller: Dispatcher.DispatchController | null = null;
+  headers: Record<string, string | string[]> = {};
+  chunks: Buffer[] = [];
+  bodyBytes = 0;
+  receivedBytes = 0;
+  discardBody: boolean;
+  /** Set when the request had to wait for a new connection: its connect phases. */
+  connect: ConnectTiming | null = null;
+  connection: Connection | null = null;
   finished = false;
   deadline = 0;
   timeoutMs = 0;
-  private readonly discard: boolean;
-  private readonly url: URL;
-  private readonly bytesSent: number;
-  private readonly connector: TimedConnector;
+  /** Retried once on a fresh connection when a reused one turned out closed (as Go's client does). */
+  retried = false;
+  readonly idempotent: boolean;
+  readonly pool: OriginPool;
   private readonly resolve: (response: RawResponse) => void;
 
   constructor(
-    discard: boolean,
-    url: URL,
-    bytesSent: number,
-    connector: TimedConnector,
+    pool: OriginPool,
+    request: OutgoingRequest,
+    head: string,
+    headBytes: number,
     resolve: (response: RawResponse) => void,
   ) {
-    this.discard = discard;
-    this.url = url;
-    this.bytesSent = bytesSent;
-    this.connector = connector;
+    this.pool = pool;
+    this.head = head;
+    this.headBytes = headBytes;
+    this.body = request.body;
+    this.isHead = request.method === 'HEAD';
+    this.discardBody = request.discardBody;
+    this.idempotent = IDEMPOTENT.has(request.method);
     this.resolve = resolve;
   }
 
-  /** A timeout and undici's own error callback can both report the end: the first one wins. */
-  private done(error: unknown): void {
+  done(error: Error | null): void {
     if (this.finished) return;
+    if (
+      error instanceof EarlyCloseError &&
+      error.beforeAnswer &&
+      this.idempotent &&
+      !this.retried &&
+      (this.connection?.served ?? 0) > 0
+    ) {
+      this.retried = true;
+      this.connection = null;
+      this.startAt = 0;
+      this.sentAt = 0;
+      this.pool.dispatch(this, true);
+      return;
+    }
     this.finished = true;
-    const end = performance.now();
+    const end = this.endAt || performance.now();
+    const bodyBytes = this.body === null ? 0 : Buffer.byteLength(this.body);
     if (error) {
       const classified = classifyNetworkError(error);
       this.resolve({
@@ -107,8 +130,8 @@ class TimedHandler implements Dispatcher.DispatchHandler {
         timings: { ...ZERO_TIMINGS, duration: end - (this.startAt || this.queuedAt) },
         error: classified.error,
         errorCode: classified.errorCode,
-        bytesSent: this.sentAt ? this.bytesSent : 0,
-        bytesReceived: this.received + this.headerBytes,
+        bytesSent: this.sentAt ? this.headBytes + bodyBytes : 0,
+        bytesReceived: this.receivedBytes,
       });
       return;
     }
@@ -116,20 +139,11 @@ class TimedHandler implements Dispatcher.DispatchHandler {
     const sent = this.sentAt || start;
     const firstByte = Math.max(this.firstByteAt || end, sent);
     const wait = start - this.queuedAt;
-    // Only a request that waited while a connection was being made can have connecting time: on a
-    // warm keep-alive pool nothing is pending and no key is built.
     let connecting = 0;
     let tls = 0;
-    if (this.connector.pending > 0) {
-      const url = this.url;
-      const connect = this.connector.claim(
-        `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`,
-        this.queuedAt,
-      );
-      if (connect) {
-        connecting = Math.min(connect.connectingMs, wait);
-        tls = Math.min(connect.tlsMs, wait - connecting);
-      }
+    if (this.connect) {
+      connecting = Math.min(this.connect.tcpAt - this.connect.startedAt, wait);
+      tls = Math.min(this.connect.readyAt - this.connect.tcpAt, wait - connecting);
     }
     const sending = sent - start;
     const waiting = firstByte - sent;
@@ -139,11 +153,11 @@ class TimedHandler implements Dispatcher.DispatchHandler {
       status: this.status,
       statusText: this.statusText,
       headers: this.headers,
-      body: this.discard
+      body: this.discardBody
         ? null
         : chunks.length === 1
           ? (chunks[0] as Buffer)
-          : Buffer.concat(chunks, this.received),
+          : Buffer.concat(chunks, this.bodyBytes),
       timings: {
         blocked: Math.max(0, wait - connecting - tls),
         connecting,
@@ -155,112 +169,138 @@ class TimedHandler implements Dispatcher.DispatchHandler {
       },
       error: '',
       errorCode: 0,
-      bytesSent: this.bytesSent,
-      bytesReceived: this.received + this.headerBytes,
+      bytesSent: this.headBytes + bodyBytes,
+      bytesReceived: this.receivedBytes,
     });
   }
 
   timeOut(): void {
-    const timeout = new RequestTimeoutError(this.timeoutMs);
-    if (this.controller) this.controller.abort(timeout);
-    else this.onResponseError(null as unknown as Dispatcher.DispatchController, timeout);
+    const error = new RequestTimeoutError(this.timeoutMs);
+    const connection = this.connection;
+    if (connection) {
+      connection.current = null;
+      connection.destroy();
+    } else {
+      this.pool.forget(this);
+    }
+    this.done(error);
+  }
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** The keep-alive connections to one origin: idle ones reused last-in first-out, a FIFO of waiters. */
+class OriginPool {
+  private readonly url: URL;
+  private readonly limit: () => number;
+  private readonly idle: Connection[] = [];
+  private readonly waiting: PendingRequest[] = [];
+  private readonly all = new Set<Connection>();
+  /** Connections being opened, each for the waiter at the head of the queue when it is ready. */
+  private opening = 0;
+
+  constructor(url: URL, limit: () => number) {
+    this.url = url;
+    this.limit = limit;
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    this.startAt = performance.now();
-    if (this.finished) controller.abort(new Error('request already timed out'));
+  dispatch(request: PendingRequest, fresh = false): void {
+    if (!fresh) {
+      const connection = this.idle.pop();
+      if (connection) {
+        this.assign(connection, request);
+        return;
+      }
+    }
+    this.waiting.push(request);
+    if (this.all.size + this.opening < this.limit() || fresh) this.open();
   }
-  onRequestSent(): void {
-    this.sentAt = performance.now();
+
+  forget(request: PendingRequest): void {
+    const at = this.waiting.indexOf(request);
+    if (at >= 0) this.waiting.splice(at, 1);
   }
-  onResponseStarted(): void {
-    this.firstByteAt = performance.now();
+
+  private assign(connection: Connection, request: PendingRequest): void {
+    request.connection = connection;
+    connection.send(request);
   }
-  onResponseStart(
-    controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-    statusMessage?: string,
-  ): void {
-    if (this.firstByteAt === 0) this.firstByteAt = performance.now();
-    this.status = statusCode;
-    this.statusText = statusMessage ?? '';
-    this.headers = headers;
-    const raw = controller.rawHeaders;
-    // Status line + each "name: value\r\n" + the blank line, as it came over the wire.
-    let bytes = 15 + this.statusText.length;
-    if (Array.isArray(raw)) for (const part of raw) bytes += part.length + 2;
-    this.headerBytes = bytes + 2;
+
+  private open(): void {
+    this.opening++;
+    new Connection(
+      this.url,
+      (connection, error) => {
+        this.opening--;
+        if (error) {
+          // The waiter this connection was opened for fails with the connect error.
+          this.waiting.shift()?.done(error);
+          return;
+        }
+        this.all.add(connection);
+        const next = this.waiting.shift();
+        if (next) {
+          next.connect = connection.timing;
+          this.assign(connection, next);
+        } else this.idle.push(connection);
+      },
+      (connection) => {
+        const next = this.waiting.shift();
+        if (next) this.assign(connection, next);
+        else this.idle.push(connection);
+      },
+      (connection) => {
+        this.all.delete(connection);
+        const at = this.idle.indexOf(connection);
+        if (at >= 0) this.idle.splice(at, 1);
+        if (this.waiting.length > this.opening && this.all.size + this.opening < this.limit()) this.open();
+      },
+    );
   }
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.received += chunk.length;
-    if (this.discard) return;
-    if (this.chunks === EMPTY_CHUNKS) this.chunks = [chunk];
-    else this.chunks.push(chunk);
-  }
-  onResponseEnd(): void {
-    this.done(null);
-  }
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.done(error);
+
+  close(): void {
+    for (const connection of [...this.all]) connection.destroy();
   }
 }
 
 export interface HttpClientOptions {
   allowRemoteTarget: boolean;
-  userAgent: string;
 }
 
 export class HttpClient {
-  private readonly connector = new TimedConnector();
-  private agentInstance: Agent | null = null;
-  private connectionLimit: number | null = null;
+  private readonly pools = new Map<string, OriginPool>();
+  private connectionLimit = 1;
   private readonly allowRemote: boolean;
   /** Requests in flight by timeout, oldest first: one timer for all (a timer per request costs CPU). */
-  private readonly deadlines = new Map<number, TimedHandler[]>();
+  private readonly deadlines = new Map<number, PendingRequest[]>();
   private deadlineTimer: NodeJS.Timeout | null = null;
   private readonly checkedHosts = new Map<string, boolean>();
   /** What each request needs from its URL, derived once per URL object (callers reuse parsed URLs). */
-  private readonly urlParts = new WeakMap<URL, { origin: string; path: string; lineBytes: number }>();
-  readonly userAgent: string;
+  private readonly urlParts = new WeakMap<URL, { origin: string; path: string; host: string }>();
+  /** Request heads by method, URL and (frozen, shared) header object: a repeated request builds no string. */
+  private readonly heads = new WeakMap<object, Map<string, { head: string; bytes: number }>>();
 
   constructor(options: HttpClientOptions) {
     this.allowRemote = options.allowRemoteTarget;
-    this.userAgent = options.userAgent;
   }
 
   /**
    * k6 gives each VU its own connections; the pool per origin gets as many as the test has VUs, so
-   * a request never opens a fresh connection just because the previous one is still being released.
-   * Call before the first request.
+   * a request never waits for a connection just because another VU holds one. Call before the first
+   * request.
    */
   setConnectionLimit(limit: number): void {
     this.connectionLimit = Math.max(1, limit);
   }
 
-  private get agent(): Agent {
-    // One keep-alive pool per origin, no pipelining. Timeouts are the request's own (params.timeout).
-    this.agentInstance ??= new Agent({
-      connect: this.connector.connect,
-      pipelining: 1,
-      connections: this.connectionLimit,
-      keepAliveTimeout: 60_000,
-      keepAliveMaxTimeout: 600_000,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-    return this.agentInstance;
-  }
-
-  private watchDeadline(handler: TimedHandler, timeoutMs: number): void {
-    handler.deadline = performance.now() + timeoutMs;
+  private watchDeadline(request: PendingRequest, timeoutMs: number): void {
+    request.deadline = performance.now() + timeoutMs;
     let queue = this.deadlines.get(timeoutMs);
     if (!queue) {
       queue = [];
       this.deadlines.set(timeoutMs, queue);
     }
-    queue.push(handler);
+    queue.push(request);
     this.deadlineTimer ??= setInterval(() => this.expire(), 50).unref();
   }
 
@@ -270,9 +310,9 @@ export class HttpClient {
     for (const queue of this.deadlines.values()) {
       let drop = 0;
       while (drop < queue.length) {
-        const handler = queue[drop] as TimedHandler;
-        if (!handler.finished && handler.deadline > now) break;
-        if (!handler.finished) handler.timeOut();
+        const request = queue[drop] as PendingRequest;
+        if (!request.finished && request.deadline > now) break;
+        if (!request.finished) request.timeOut();
         drop++;
       }
       if (drop > 0) queue.splice(0, drop);
@@ -291,47 +331,72 @@ export class HttpClient {
     if (!ok) throw new RemoteTargetRefusedError(host);
   }
 
+  /** The request line and headers as written on the wire (Go's order: Host first, then the rest). */
+  private headOf(
+    request: OutgoingRequest,
+    parts: { path: string; host: string },
+  ): { head: string; bytes: number } {
+    const cacheable = Object.isFrozen(request.headers) && request.body === null;
+    const key = `${request.method} ${parts.host}${parts.path}`;
+    if (cacheable) {
+      const hit = this.heads.get(request.headers)?.get(key);
+      if (hit) return hit;
+    }
+    let head = `${request.method} ${parts.path} HTTP/1.1\r\nHost: ${parts.host}\r\n`;
+    let hasLength = false;
+    for (const name in request.headers) {
+      const value = request.headers[name] as string;
+      if (name.toLowerCase() === 'content-length') hasLength = true;
+      if (name.toLowerCase() === 'host') continue;
+      head += `${name}: ${value}\r\n`;
+    }
+    const bodyBytes = request.body === null ? 0 : Buffer.byteLength(request.body);
+    if (!hasLength && (bodyBytes > 0 || BODY_METHODS.has(request.method)))
+      head += `Content-Length: ${bodyBytes}\r\n`;
+    head += '\r\n';
+    const built = { head, bytes: Buffer.byteLength(head, 'latin1') };
+    if (cacheable) {
+      let byKey = this.heads.get(request.headers);
+      if (!byKey) {
+        byKey = new Map();
+        this.heads.set(request.headers, byKey);
+      }
+      if (byKey.size >= 1000) byKey.clear(); // unbounded URL sets just miss
+      byKey.set(key, built);
+    }
+    return built;
+  }
+
   send(request: OutgoingRequest): Promise<RawResponse> {
     const { url } = request;
     let parts = this.urlParts.get(url);
     if (!parts) {
-      const path = url.pathname + url.search;
-      // Request line without the method ("<path> HTTP/1.1\r\n", 13 with its spaces) + "Host: ...\r\n".
-      parts = { origin: url.origin, path, lineBytes: path.length + 13 + url.host.length + 8 };
+      parts = { origin: url.origin, path: url.pathname + url.search, host: url.host };
       this.urlParts.set(url, parts);
     }
-    const bodyBytes = request.body === null ? 0 : Buffer.byteLength(request.body);
-    let headerBytes = request.method.length + parts.lineBytes;
-    for (const name in request.headers) {
-      headerBytes += name.length + (request.headers[name] as string).length + 4;
+    let pool = this.pools.get(parts.origin);
+    if (!pool) {
+      pool = new OriginPool(url, () => this.connectionLimit);
+      this.pools.set(parts.origin, pool);
     }
-    const bytesSent = headerBytes + 2 + bodyBytes + (bodyBytes > 0 ? 20 + String(bodyBytes).length : 0);
+    const { head, bytes } = this.headOf(request, parts);
+    const origin = pool;
     return new Promise<RawResponse>((resolve) => {
-      const handler = new TimedHandler(request.discardBody, url, bytesSent, this.connector, resolve);
+      const pending = new PendingRequest(origin, request, head, bytes, resolve);
       if (request.timeoutMs > 0) {
-        handler.timeoutMs = request.timeoutMs;
-        this.watchDeadline(handler, request.timeoutMs);
+        pending.timeoutMs = request.timeoutMs;
+        this.watchDeadline(pending, request.timeoutMs);
       }
-      try {
-        this.agent.dispatch(
-          {
-            origin: parts.origin,
-            path: parts.path,
-            method: request.method as Dispatcher.HttpMethod,
-            headers: request.headers,
-            body: request.body,
-          },
-          handler,
-        );
-      } catch (error) {
-        handler.onResponseError(null as unknown as Dispatcher.DispatchController, error as Error);
-      }
+      origin.dispatch(pending);
     });
   }
 
   /** Ends every connection now: by the end of a run no request is still wanted (interrupted ones may be). */
   async close(): Promise<void> {
     if (this.deadlineTimer) clearInterval(this.deadlineTimer);
-    if (this.agentInstance) await this.agentInstance.destroy();
+    for (const pool of this.pools.values()) pool.close();
   }
 }
+
+/** Methods whose requests carry a length even when empty (as Go's client sends them). */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);

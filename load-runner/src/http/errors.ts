@@ -34,6 +34,7 @@ export function classifyNetworkError(error: unknown): K6NetworkError {
     case 'EAI_AGAIN':
       return { error: `lookup: no such host`, errorCode: 1101 };
     case 'UND_ERR_SOCKET':
+    case 'RUNNER_EOF':
       return { error: `unexpected EOF: ${message}`, errorCode: 1000 };
     case 'ERR_INVALID_URL':
       return { error: message, errorCode: 1020 };

@@ -1,5 +1,6 @@
 // `k6/execution`: what the calling iteration knows about its scenario, VU, this instance and the test.
 import { TestAbortedError } from '../errors.ts';
+import { consolidatedOptions } from '../options.ts';
 import { activeRuntime, type IterationContext } from '../runtime.ts';
 
 function ctx(): IterationContext | undefined {
@@ -86,8 +87,16 @@ const test = {
     activeRuntime().abort(error);
     throw error;
   },
-  get options(): Record<string, unknown> {
-    return activeRuntime().options?.raw ?? {};
+  /** k6 v0.52+: the test goes on to its end and then exits with code 110. */
+  fail(reason?: string): void {
+    const rt = activeRuntime();
+    rt.markedFailed ??= reason ?? '';
+    process.stderr.write(`ERRO test marked as failed${reason ? `: ${reason}` : ''}\n`);
+  },
+  /** The consolidated options (defaults filled in, shortcuts turned into scenarios), read-only as in k6. */
+  get options(): Readonly<Record<string, unknown>> {
+    const opts = activeRuntime().options;
+    return opts ? consolidatedOptions(opts) : {};
   },
 };
 

@@ -2,10 +2,12 @@
 // calls block a k6 VU and cannot exist on a shared event loop, so they are refused with the replacement.
 
 import { parseDuration } from '../duration.ts';
-import { IterationInterruptedError, SyncApiRefusedError } from '../errors.ts';
+import { IterationInterruptedError, SyncApiRefusedError, UnsupportedFeatureError } from '../errors.ts';
 import type { RawResponse } from '../http/client.ts';
+import { CookieJar } from '../http/cookies.ts';
 import { Series, type Tags } from '../metrics/registry.ts';
-import { activeRuntime, type ResponseCallback, type Runtime } from '../runtime.ts';
+import { DEFAULT_USER_AGENT } from '../options.ts';
+import { activeRuntime, type IterationContext, type ResponseCallback, type Runtime } from '../runtime.ts';
 import { Response, type ResponseType } from './response.ts';
 
 export { Response };
@@ -16,6 +18,12 @@ interface Params {
   timeout?: string | number;
   responseType?: ResponseType;
   responseCallback?: ResponseCallback | null;
+  /** Redirects to follow for this request (default options.maxRedirects). */
+  redirects?: number;
+  /** Request-scoped cookies: sent, not stored; `replace: true` hides the jar's cookie of that name. */
+  cookies?: Record<string, string | { value: string; replace?: boolean }>;
+  /** A jar of the script's own (new http.CookieJar()) instead of the VU's. */
+  jar?: CookieJar;
 }
 
 /** What `http.url` returns: a URL plus the template as the `name` tag, to keep URL tags bounded. */
@@ -59,8 +67,12 @@ export function expectedStatuses(
     expected.some((e) => (typeof e === 'number' ? r.status === e : r.status >= e.min && r.status <= e.max));
 }
 
+/** In init code: for the whole test. Inside an iteration: for the calling VU only, as in k6. */
 export function setResponseCallback(callback: ResponseCallback | null): void {
-  activeRuntime().responseCallback = callback;
+  const rt = activeRuntime();
+  const ctx = rt.context.getStore();
+  if (ctx) ctx.vu.responseCallback = callback;
+  else rt.responseCallback = callback;
 }
 
 function encodeBody(body: unknown, headers: Record<string, string>): string | Buffer | null {
@@ -129,6 +141,8 @@ interface HttpSeries {
   failed: Series;
   sent: Series;
   received: Series;
+  /** http_req_duration_corrected (arrival-rate iterations only), made when first needed. */
+  corrected: Series | null;
 }
 
 /**
@@ -213,7 +227,7 @@ function newHttpSeries(
   };
   if (expected !== null) tags.expected_response = String(expected);
   if (raw.errorCode) {
-    tags.error = raw.error;
+    if (raw.error) tags.error = raw.error;
     tags.error_code = String(raw.errorCode);
   }
   if (extraTags) Object.assign(tags, extraTags);
@@ -230,6 +244,7 @@ function newHttpSeries(
     failed: new Series(b.httpReqFailed, tags),
     sent: new Series(b.dataSent, tags),
     received: new Series(b.dataReceived, tags),
+    corrected: null,
   };
 }
 
@@ -252,6 +267,99 @@ function emit(rt: Runtime, raw: RawResponse, s: HttpSeries, expected: boolean | 
 /** Request headers when the script passes none: shared, since nothing writes to them (Response copies). */
 let defaultHeaders: { userAgent: string; headers: Readonly<Record<string, string>> } | null = null;
 
+/**
+ * What k6 sends on every request unless the script sets it: its User-Agent (options.userAgent, '' for
+ * none) and, as Go's HTTP transport adds it, `Accept-Encoding: gzip`.
+ */
+function baseHeaders(userAgent: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (userAgent) headers['User-Agent'] = userAgent;
+  headers['Accept-Encoding'] = 'gzip';
+  return headers;
+}
+
+/** k6 request parameters the runner does not reproduce: refused on first use, never ignored. */
+const UNSUPPORTED_PARAMS: Record<string, string> = {
+  auth: 'put the credentials in an Authorization header (k6/encoding b64encode for basic)',
+  compression: 'compress the body in the script and set Content-Encoding',
+};
+
+function refuseUnsupportedParams(rt: Runtime, params: Params): void {
+  for (const key in UNSUPPORTED_PARAMS) {
+    if ((params as Record<string, unknown>)[key] !== undefined) {
+      const error = new UnsupportedFeatureError(`params.${key}`, UNSUPPORTED_PARAMS[key]);
+      rt.abort(error);
+      throw error;
+    }
+  }
+}
+
+/** The Cookie header for one hop: the jar's cookies for the URL plus params.cookies (k6's rules). */
+function cookieHeader(jar: CookieJar, url: URL, requestCookies: Params['cookies']): string {
+  const pairs: string[] = [];
+  const replaced = new Set<string>();
+  if (requestCookies) {
+    for (const name in requestCookies) {
+      const c = requestCookies[name];
+      if (typeof c === 'object' && c !== null && c.replace) replaced.add(name);
+    }
+  }
+  if (!jar.empty)
+    for (const c of jar.matching(url)) if (!replaced.has(c.name)) pairs.push(`${c.name}=${c.value}`);
+  if (requestCookies) {
+    for (const name in requestCookies) {
+      const c = requestCookies[name];
+      pairs.push(`${name}=${typeof c === 'object' && c !== null ? c.value : String(c)}`);
+    }
+  }
+  return pairs.join('; ');
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+let redirectWarned = false;
+
+/** One request on the wire and its samples; the redirect loop in asyncRequest calls it per hop. */
+async function sendHop(
+  rt: Runtime,
+  ctx: IterationContext | undefined,
+  hop: { target: Target; method: string; headers: Record<string, string>; body: string | Buffer | null },
+  params: Params | null | undefined,
+  name: string,
+  discardBody: boolean,
+): Promise<RawResponse> {
+  const raw = await rt.http.send({
+    method: hop.method,
+    url: hop.target.url,
+    headers: hop.headers,
+    body: hop.body,
+    timeoutMs: timeoutMs(params?.timeout),
+    discardBody,
+  });
+  if (ctx?.interrupted) throw new IterationInterruptedError();
+  // k6's error codes 1400-1599 for HTTP errors: 1000 + status, on the response and as a tag.
+  if (raw.status >= 400 && raw.errorCode === 0) raw.errorCode = 1000 + raw.status;
+  let callback: ResponseCallback | null;
+  if (params && 'responseCallback' in params) callback = params.responseCallback ?? null;
+  else if (ctx && ctx.vu.responseCallback !== undefined) callback = ctx.vu.responseCallback;
+  else callback = rt.responseCallback ?? defaultExpected;
+  const expected =
+    callback === defaultExpected
+      ? raw.status >= 200 && raw.status < 400
+      : callback
+        ? callback({ status: raw.status })
+        : null;
+  const base = ctx ? ctx.tags : rt.testTags;
+  if (expected === false && ctx) ctx.scenario.failures++;
+  const series = httpSeriesFor(rt, base, hop.method, name, raw, expected, params?.tags);
+  emit(rt, raw, series, expected);
+  // Open model: the latency as seen from when the iteration was due, beside the raw figure.
+  if (ctx?.scheduled) {
+    series.corrected ??= new Series(rt.health.corrected, series.duration.tags);
+    rt.registry.record(series.corrected, raw.timings.duration + ctx.startLagMs);
+  }
+  return raw;
+}
+
 export async function asyncRequest(
   method: string,
   target: string | HttpURL,
@@ -261,62 +369,95 @@ export async function asyncRequest(
   const rt = activeRuntime();
   const ctx = rt.context.getStore();
   if (ctx?.interrupted) throw new IterationInterruptedError();
+  if (params) refuseUnsupportedParams(rt, params);
   const href = typeof target === 'string' ? target : target.url;
-  const resolved = targetOf(href);
-  const parsed = resolved.url;
+  let resolved = targetOf(href);
   try {
-    rt.http.assertAllowed(parsed);
+    rt.http.assertAllowed(resolved.url);
   } catch (error) {
     rt.abort(error as SyncApiRefusedError);
     throw error;
   }
   const upper = method.toUpperCase();
+  const userAgent = rt.options?.userAgent ?? DEFAULT_USER_AGENT;
   let headers: Record<string, string>;
   if (params?.headers || (body !== null && body !== undefined)) {
-    headers = { 'User-Agent': rt.http.userAgent };
+    headers = baseHeaders(userAgent);
     if (params?.headers) Object.assign(headers, params.headers);
   } else {
-    if (defaultHeaders?.userAgent !== rt.http.userAgent) {
-      const userAgent = rt.http.userAgent;
-      defaultHeaders = { userAgent, headers: Object.freeze({ 'User-Agent': userAgent }) };
+    if (defaultHeaders?.userAgent !== userAgent) {
+      defaultHeaders = { userAgent, headers: Object.freeze(baseHeaders(userAgent)) };
     }
     headers = defaultHeaders.headers as Record<string, string>;
   }
   const encoded = encodeBody(body, headers);
   const responseType = params?.responseType ?? (rt.options?.discardResponseBodies ? 'none' : 'text');
-  const raw = await rt.http.send({
-    method: upper,
-    url: parsed,
-    headers,
-    body: encoded,
-    timeoutMs: timeoutMs(params?.timeout),
-    discardBody: responseType === 'none',
-  });
-  if (ctx?.interrupted) throw new IterationInterruptedError();
-
-  const callback =
-    params && 'responseCallback' in params
-      ? (params.responseCallback ?? null)
-      : (rt.responseCallback ?? defaultExpected);
-  const expected =
-    callback === defaultExpected
-      ? raw.status >= 200 && raw.status < 400
-      : callback
-        ? callback({ status: raw.status })
-        : null;
-  const base = ctx ? ctx.tags : rt.testTags;
-  const name = params?.tags?.name ?? (typeof target === 'string' ? href : target.name);
-  if (expected === false && ctx) ctx.scenario.failures++;
-  emit(rt, raw, httpSeriesFor(rt, base, upper, name, raw, expected, params?.tags), expected);
-  return new Response(
-    raw,
-    resolved,
-    upper,
-    headers,
-    typeof encoded === 'string' ? encoded : '',
-    responseType,
-  );
+  const jar = params?.jar ?? (ctx ? ctx.vu.jar : rt.lifecycleJar);
+  const maxRedirects = params?.redirects ?? rt.options?.maxRedirects ?? 10;
+  if (!Number.isInteger(maxRedirects) || maxRedirects < 0) {
+    throw new Error(`params.redirects: expected an integer >= 0, got ${JSON.stringify(maxRedirects)}`);
+  }
+  const userName = params?.tags?.name;
+  let hop = { target: resolved, method: upper, headers, body: encoded };
+  let name = userName ?? (typeof target === 'string' ? href : target.name);
+  for (let redirects = 0; ; redirects++) {
+    const explicitCookie = hop.headers.Cookie !== undefined || hop.headers.cookie !== undefined;
+    if (!explicitCookie && (!jar.empty || params?.cookies)) {
+      const cookie = cookieHeader(jar, hop.target.url, params?.cookies);
+      if (cookie) hop = { ...hop, headers: { ...hop.headers, Cookie: cookie } };
+    }
+    const raw = await sendHop(rt, ctx, hop, params, name, responseType === 'none');
+    if (raw.status !== 0) jar.receive(hop.target.url, raw.headers['set-cookie']);
+    const location = raw.headers.location;
+    if (!REDIRECTS.has(raw.status) || typeof location !== 'string' || redirects >= maxRedirects) {
+      if (REDIRECTS.has(raw.status) && typeof location === 'string' && maxRedirects > 0 && !redirectWarned) {
+        redirectWarned = true;
+        process.stderr.write(
+          `WARN Stopped after ${redirects} redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to avoid this\n`,
+        );
+      }
+      return new Response(
+        raw,
+        hop.target,
+        hop.method,
+        hop.headers,
+        typeof hop.body === 'string' ? hop.body : '',
+        responseType,
+      );
+    }
+    resolved = targetOf(new URL(location, hop.target.url).href);
+    try {
+      rt.http.assertAllowed(resolved.url);
+    } catch (error) {
+      rt.abort(error as SyncApiRefusedError);
+      throw error;
+    }
+    // As Go's client (k6's): 301/302/303 turn into a GET without body (HEAD stays HEAD); 307/308 repeat
+    // the method and body. The request's own Cookie header is rebuilt from the jar for the new URL.
+    const keep = raw.status === 307 || raw.status === 308;
+    const nextMethod = keep || hop.method === 'HEAD' ? hop.method : 'GET';
+    const nextHeaders: Record<string, string> = {};
+    for (const key in hop.headers) {
+      const lower = key.toLowerCase();
+      if (lower === 'cookie' && !explicitCookie) continue;
+      if (!keep && (lower === 'content-type' || lower === 'content-length')) continue;
+      if (resolved.url.host !== hop.target.url.host && (lower === 'authorization' || lower === 'cookie'))
+        continue;
+      nextHeaders[key] = hop.headers[key] as string;
+    }
+    hop = { target: resolved, method: nextMethod, headers: nextHeaders, body: keep ? hop.body : null };
+    name = userName ?? resolved.href;
+  }
 }
+
+/** `http.cookieJar()`: the calling VU's jar (setup and teardown have one of their own). */
+export function cookieJar(): CookieJar {
+  const rt = activeRuntime();
+  const ctx = rt.context.getStore();
+  return ctx ? ctx.vu.jar : rt.lifecycleJar;
+}
+
+export { CookieJar };
 
 function refuse(api: string, replacement: string): never {
   const error = new SyncApiRefusedError(api, replacement);
@@ -365,6 +506,8 @@ export default {
   url,
   expectedStatuses,
   setResponseCallback,
+  cookieJar,
+  CookieJar,
   get,
   post,
   put,

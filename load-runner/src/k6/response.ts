@@ -1,21 +1,14 @@
 // The `Response` object scripts get back from http.asyncRequest, shaped like k6's. The body is decoded
 // and the header names canonicalised only when the script reads them.
 import type { RawResponse, Timings } from '../http/client.ts';
+import { type ResponseCookie, responseCookies } from '../http/cookies.ts';
+import { decodeBody } from '../http/decode.ts';
+import { get as select } from './selector.ts';
 
 export type ResponseType = 'text' | 'binary' | 'none';
 
 function canonicalHeaderName(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
-}
-
-/** A small subset of gjson paths, enough for `res.json('a.b.0')`. */
-function select(value: unknown, selector: string): unknown {
-  let current: unknown = value;
-  for (const key of selector.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 export class Response {
@@ -70,8 +63,9 @@ export class Response {
     return this.raw.status ? `${this.raw.status} ${this.raw.statusText}` : '';
   }
 
-  get cookies(): Record<string, unknown[]> {
-    return {};
+  /** The cookies this response set (its Set-Cookie headers), by name, as k6's `res.cookies`. */
+  get cookies(): Record<string, ResponseCookie[]> {
+    return responseCookies(new URL(this.url), this.raw.headers['set-cookie'], Date.now());
   }
 
   get request(): { method: string; url: string; headers: Record<string, string>; body: string } {
@@ -98,7 +92,8 @@ export class Response {
 
   get body(): string | ArrayBuffer | null {
     if (this.decodedBody === undefined) {
-      const raw = this.raw.body;
+      const wire = this.raw.body;
+      const raw = wire === null ? null : decodeBody(wire, this.raw.headers['content-encoding']);
       if (raw === null || this.responseType === 'none') this.decodedBody = null;
       else if (this.responseType === 'binary') {
         this.decodedBody = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;

@@ -1,4 +1,6 @@
 // The summary in k6's handleSummary data shape, and k6's legacy --summary-export shape derived from it.
+
+import type { RunnerHealthState } from '../health.ts';
 import type { Metric, MetricRegistry, Submetric } from '../metrics/registry.ts';
 import { CounterSink, GaugeSink, RateSink, type Sink, TrendSink } from '../metrics/sinks.ts';
 import type { Threshold } from '../thresholds.ts';
@@ -14,7 +16,13 @@ export interface SummaryMetric {
 export interface SummaryData {
   root_group: GroupNode;
   options: { summaryTrendStats: string[]; summaryTimeUnit: string; noColor: boolean };
-  state: { isStdOutTTY: boolean; isStdErrTTY: boolean; testRunDurationMs: number };
+  state: {
+    isStdOutTTY: boolean;
+    isStdErrTTY: boolean;
+    testRunDurationMs: number;
+    /** Not in k6: whether the runner kept up (see load-runner/README.md, "Runner health"). */
+    runnerHealth?: RunnerHealthState;
+  };
   metrics: Record<string, SummaryMetric>;
 }
 
@@ -38,6 +46,7 @@ export function buildSummary(input: {
   rootGroup: GroupNode;
   trendStats: string[];
   durationMs: number;
+  health?: RunnerHealthState;
 }): SummaryData {
   const { registry, thresholds, trendStats, durationMs } = input;
   const byTarget = new Map<string, Threshold[]>();
@@ -81,6 +90,7 @@ export function buildSummary(input: {
       isStdOutTTY: Boolean(process.stdout.isTTY),
       isStdErrTTY: Boolean(process.stderr.isTTY),
       testRunDurationMs: durationMs,
+      ...(input.health ? { runnerHealth: input.health } : {}),
     },
     metrics,
   };

@@ -64,6 +64,13 @@ function checkLines(group: GroupNode, indent: string, out: string[]): void {
 
 export function textSummary(data: SummaryData): string {
   const out: string[] = [''];
+  const health = data.state.runnerHealth;
+  if (health?.saturated) {
+    out.push(
+      `  ⚠ RUNNER SATURATED (${health.reason}): the latency figures include the runner's own queueing and are not trustworthy`,
+      '',
+    );
+  }
   const entries = Object.entries(data.metrics);
   const withThresholds = entries.filter(([, m]) => m.thresholds);
   if (withThresholds.length > 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rampingVUsAt } from './closed.ts';
+import { rampingVUsAt } from './ramping-vus.ts';
 
 describe('ramping-vus VU count', () => {
   const stages = [

@@ -1,0 +1,198 @@
+// One keep-alive HTTP/1.1 connection of the runner (node:net or node:tls, responses read by
+// http-parser-js, as autocannon reads them): one request at a time, no pipelining. Every phase is
+// timestamped where it happens: the first and the last byte of an answer at the entry of the socket's
+// read callback, before any parsing, so nothing the runner does counts as the target's time.
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { HTTPParser } from 'http-parser-js';
+
+/** A request as the connection writes it, with what it hands back. */
+export interface Exchange {
+  /** The request head (request line, headers, blank line), then the body if any. */
+  head: string;
+  body: Buffer | string | null;
+  headBytes: number;
+  /** HEAD answers carry no body even when they announce a length. */
+  isHead: boolean;
+  startAt: number;
+  sentAt: number;
+  firstByteAt: number;
+  endAt: number;
+  status: number;
+  statusText: string;
+  headers: Record<string, string | string[]>;
+  chunks: Buffer[];
+  bodyBytes: number;
+  receivedBytes: number;
+  discardBody: boolean;
+  /** Called once: error null on a complete answer. */
+  done(error: Error | null): void;
+}
+
+/** The connection ended before a complete answer (k6 reports an unexpected EOF, 1000). */
+export class EarlyCloseError extends Error {
+  readonly code = 'RUNNER_EOF';
+  /** True when no byte of the answer had arrived: a reused connection the server had closed. */
+  readonly beforeAnswer: boolean;
+  constructor(beforeAnswer: boolean) {
+    super('connection closed before the response was complete');
+    this.beforeAnswer = beforeAnswer;
+  }
+}
+
+export interface ConnectTiming {
+  startedAt: number;
+  tcpAt: number;
+  readyAt: number;
+}
+
+function addHeader(headers: Record<string, string | string[]>, name: string, value: string): void {
+  const key = name.toLowerCase();
+  const existing = headers[key];
+  if (existing === undefined) headers[key] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else headers[key] = [existing, value];
+}
+
+export class Connection {
+  readonly socket: Socket;
+  readonly timing: ConnectTiming;
+  /** Answers served so far: a closed reused connection may be retried, a fresh one may not. */
+  served = 0;
+  ready = false;
+  closed = false;
+  /** Whether the server lets it stay open after the current answer. */
+  keepAlive = true;
+  current: Exchange | null = null;
+  private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
+  private readonly onReady: (connection: Connection, error: Error | null) => void;
+  private readonly onFree: (connection: Connection) => void;
+  private readonly onGone: (connection: Connection) => void;
+  private dataAt = 0;
+
+  constructor(
+    url: URL,
+    onReady: (connection: Connection, error: Error | null) => void,
+    onFree: (connection: Connection) => void,
+    onGone: (connection: Connection) => void,
+  ) {
+    this.onReady = onReady;
+    this.onFree = onFree;
+    this.onGone = onGone;
+    const startedAt = performance.now();
+    this.timing = { startedAt, tcpAt: 0, readyAt: 0 };
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    if (url.protocol === 'https:') {
+      this.socket = tlsConnect({ host, port, servername: host, ALPNProtocols: ['http/1.1'] });
+      this.socket.once('connect', () => {
+        this.timing.tcpAt = performance.now();
+      });
+      this.socket.once('secureConnect', () => this.connected());
+    } else {
+      this.socket = netConnect({ host, port });
+      this.socket.once('connect', () => {
+        this.timing.tcpAt = performance.now();
+        this.connected();
+      });
+    }
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => this.read(chunk));
+    this.socket.on('error', (error: Error) => this.fail(error));
+    this.socket.on('close', () => this.fail(null));
+    this.parser[HTTPParser.kOnHeadersComplete] = (info) => {
+      const ex = this.current;
+      if (!ex) return 1;
+      ex.status = info.statusCode;
+      ex.statusText = info.statusMessage;
+      const raw = info.headers as string[];
+      const headers: Record<string, string | string[]> = {};
+      for (let i = 0; i < raw.length; i += 2) addHeader(headers, raw[i] as string, raw[i + 1] as string);
+      ex.headers = headers;
+      this.keepAlive = info.shouldKeepAlive;
+      // RFC 9112 6.3: no body after HEAD, 1xx, 204 and 304, whatever the headers announce.
+      const noBody = ex.isHead || info.statusCode < 200 || info.statusCode === 204 || info.statusCode === 304;
+      return noBody ? 1 : 0;
+    };
+    this.parser[HTTPParser.kOnBody] = (chunk: Buffer) => {
+      const ex = this.current;
+      if (!ex) return;
+      ex.bodyBytes += chunk.length;
+      if (!ex.discardBody) ex.chunks.push(chunk);
+    };
+    this.parser[HTTPParser.kOnMessageComplete] = () => {
+      const ex = this.current;
+      if (!ex) return;
+      ex.endAt = this.dataAt;
+      this.current = null;
+      this.served++;
+      ex.done(null);
+      if (!this.keepAlive) this.destroy();
+      else this.onFree(this);
+    };
+  }
+
+  private connected(): void {
+    this.timing.readyAt = performance.now();
+    if (!this.timing.tcpAt) this.timing.tcpAt = this.timing.readyAt;
+    this.ready = true;
+    this.onReady(this, null);
+  }
+
+  /** Writes one request; its answer (or error) reaches ex.done. */
+  send(ex: Exchange): void {
+    this.current = ex;
+    ex.startAt = performance.now();
+    const socket = this.socket;
+    if (ex.body === null) socket.write(ex.head, 'latin1');
+    else {
+      socket.cork();
+      socket.write(ex.head, 'latin1');
+      socket.write(ex.body);
+      socket.uncork();
+    }
+    ex.sentAt = performance.now();
+  }
+
+  private read(chunk: Buffer): void {
+    const at = performance.now();
+    this.dataAt = at;
+    const ex = this.current;
+    if (ex) {
+      if (ex.firstByteAt === 0) ex.firstByteAt = at;
+      ex.receivedBytes += chunk.length;
+    }
+    const result = this.parser.execute(chunk);
+    if (result instanceof Error) {
+      const error = new Error(`malformed HTTP response: ${result.message}`);
+      this.fail(error);
+      this.socket.destroy();
+    }
+  }
+
+  private fail(error: Error | null): void {
+    const wasReady = this.ready;
+    if (!this.closed) {
+      this.closed = true;
+      this.socket.destroy();
+      this.onGone(this);
+    }
+    const ex = this.current;
+    if (ex) {
+      // A body read until the connection closes ends here.
+      if (error === null && ex.status !== 0 && this.parser.finish() === undefined && this.current === null)
+        return;
+      this.current = null;
+      ex.done(error ?? new EarlyCloseError(ex.firstByteAt === 0));
+    } else if (!wasReady && error) {
+      this.onReady(this, error);
+    }
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.onGone(this);
+  }
+}

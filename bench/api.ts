@@ -18,7 +18,8 @@
 // Environment: DATABASE_URL (server; default postgres://postgres@127.0.0.1:5432/postgres; a database is
 // created per phase and dropped afterwards), BENCH_RATE (bookings per second offered in phases 1 and 3,
 // default 400), BENCH_PGLITE_RATE (phase 4, default BENCH_RATE), BENCH_SECONDS (per phase, default 10),
-// BENCH_CPU_PROF=<dir> (run the API under `node --cpu-prof`, profiles in <dir>; the measured window of
+// BENCH_PHASES (a comma list of knee,eighty,legacy,pglite,pgbench; default all; without knee, eighty
+// takes the knee from BENCH_KNEE), BENCH_CPU_PROF=<dir> (run the API under `node --cpu-prof`, profiles in <dir>; the measured window of
 // each phase is printed for bench/support/profile-summary.ts).
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,7 +29,7 @@ import { Pool } from 'undici';
 import type { Profile } from '../target-api/api/src/defects.ts';
 import { startStack } from '../target-api/serve.ts';
 import { type Booker, bookingBody, prepareBookers, type SlotChoice } from './support/bookers.ts';
-import { runPgbench } from './support/pgbench.ts';
+import { type PgbenchResult, runPgbench } from './support/pgbench.ts';
 import { cpuMs, cpuMsOf, msSinceStart } from './support/proc-cpu.ts';
 
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -37,6 +38,8 @@ const pgliteRate = Number(process.env.BENCH_PGLITE_RATE || rate);
 const seconds = Number(process.env.BENCH_SECONDS || 10);
 const profileDir = process.env.BENCH_CPU_PROF;
 const PGBENCH_CLIENTS = 10;
+const PHASES = ['knee', 'eighty', 'legacy', 'pglite', 'pgbench'];
+const wanted = new Set((process.env.BENCH_PHASES || PHASES.join(',')).split(',').map((p) => p.trim()));
 const requestTimeoutMs = 10_000;
 const WARMUP_BOOKINGS = 50;
 
@@ -331,6 +334,13 @@ function goals(knee: Result, atEighty: Result, pglite: Result, pgbenchTps: numbe
 }
 
 const wholeNumber = (value: number) => Number.isInteger(value) && value >= 1;
+const unknownPhase = [...wanted].find((p) => !PHASES.includes(p));
+if (unknownPhase !== undefined) {
+  process.stderr.write(
+    `bench:api: no phase "${unknownPhase}" in BENCH_PHASES; phases: ${PHASES.join(',')}\n`,
+  );
+  process.exit(2);
+}
 if (!wholeNumber(rate) || !wholeNumber(pgliteRate) || !wholeNumber(seconds)) {
   process.stderr.write(
     'bench:api: BENCH_RATE, BENCH_PGLITE_RATE and BENCH_SECONDS must be whole numbers >= 1, e.g. BENCH_RATE=400\n',
@@ -352,15 +362,36 @@ try {
     engine,
     rate: at,
   });
-  const knee = await benchPhase(phase('knee', 'hardened PostgreSQL', 'hardened', 'postgres', rate));
-  const eighty = Math.max(1, Math.round(0.8 * knee.booked));
-  const atEighty = await benchPhase(
-    phase('eighty', 'hardened PostgreSQL, 80% of knee', 'hardened', 'postgres', eighty),
-  );
-  const legacy = await benchPhase(phase('legacy', 'legacy PostgreSQL', 'legacy', 'postgres', rate));
-  const pglite = await benchPhase(phase('pglite', 'hardened PGlite', 'hardened', 'pglite', pgliteRate));
-  process.stderr.write(`pgbench: bench/pgbench/booking.sql, ${PGBENCH_CLIENTS} clients, ${seconds} s\n`);
-  const pgbench = await runPgbench(serverUrl, { clients: PGBENCH_CLIENTS, seconds });
+  // BENCH_PHASES picks some phases (A/B comparisons); the goals table needs them all.
+  const results: Result[] = [];
+  const measure = async (p: Phase) => {
+    if (!wanted.has(p.key)) return undefined;
+    const result = await benchPhase(p);
+    results.push(result);
+    return result;
+  };
+  const knee = await measure(phase('knee', 'hardened PostgreSQL', 'hardened', 'postgres', rate));
+  const kneeRate = knee?.booked ?? Number(process.env.BENCH_KNEE);
+  const atEighty =
+    Number.isFinite(kneeRate) && kneeRate > 0
+      ? await measure(
+          phase(
+            'eighty',
+            'hardened PostgreSQL, 80% of knee',
+            'hardened',
+            'postgres',
+            Math.max(1, Math.round(0.8 * kneeRate)),
+          ),
+        )
+      : undefined;
+  await measure(phase('legacy', 'legacy PostgreSQL', 'legacy', 'postgres', rate));
+  const pglite = await measure(phase('pglite', 'hardened PGlite', 'hardened', 'pglite', pgliteRate));
+  let pgbench: PgbenchResult | undefined;
+  if (wanted.has('pgbench')) {
+    process.stderr.write(`pgbench: bench/pgbench/booking.sql, ${PGBENCH_CLIENTS} clients, ${seconds} s\n`);
+    // -M prepared: named statements, parsed once per connection, as the API's storage sends them.
+    pgbench = await runPgbench(serverUrl, { clients: PGBENCH_CLIENTS, seconds, mode: 'prepared' });
+  }
   process.stdout.write(
     `POST /v1/bookings, open model, ${seconds} s per phase (Node ${process.version}); knee = hardened booked/s offered ${rate}/s\n`,
   );
@@ -368,11 +399,13 @@ try {
   process.stdout.write(
     `machine: ${cpus().length} cores, load average ${loadStart} at start, ${loadavg()[0]?.toFixed(1)} at end (rates and latencies are wall-clock; CPU figures from /proc are not)\n`,
   );
-  process.stdout.write(`${table([knee, atEighty, legacy, pglite])}\n`);
-  process.stdout.write(
-    `pgbench, the same SQL (bench/pgbench/booking.sql), ${pgbench.clients} clients, -M extended: ${pgbench.tps.toFixed(0)} bookings/s (${pgbench.transactions} in ${pgbench.seconds} s)\n\n`,
-  );
-  process.stdout.write(`${goals(knee, atEighty, pglite, pgbench.tps)}\n`);
+  process.stdout.write(`${table(results)}\n`);
+  if (pgbench)
+    process.stdout.write(
+      `pgbench, the same SQL (bench/pgbench/booking.sql), ${pgbench.clients} clients, -M ${pgbench.mode}: ${pgbench.tps.toFixed(0)} bookings/s (${pgbench.transactions} in ${pgbench.seconds} s), PG CPU ${ms(pgbench.databaseCpuPerTransaction)} ms/booking\n\n`,
+    );
+  if (knee && atEighty && pglite && pgbench)
+    process.stdout.write(`${goals(knee, atEighty, pglite, pgbench.tps)}\n`);
 } catch (error) {
   process.stderr.write(`bench:api: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

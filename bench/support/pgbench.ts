@@ -5,10 +5,12 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../../target-api/api/src/storage/index.ts';
 import { createScratchDatabase } from '../../target-api/shared/scratch-database.ts';
+import { cpuMsOf } from './proc-cpu.ts';
 
 export const BOOKING_SCRIPT = join(import.meta.dirname, '..', 'pgbench', 'booking.sql');
 const PGBENCH = process.env.PGBENCH || '/usr/bin/pgbench';
@@ -44,12 +46,18 @@ export function statementShape(sql: string): string {
 
 export interface PgbenchResult {
   clients: number;
+  mode: PgbenchMode;
   seconds: number;
   /** Transactions per second, without connection set-up: one transaction = one booking's SQL. */
   tps: number;
   transactions: number;
   failed: number;
+  /** Milliseconds of CPU of PostgreSQL's backends per transaction, sampled in the middle of the run. */
+  databaseCpuPerTransaction: number | undefined;
 }
+
+/** How pgbench sends statements: `extended` as node-postgres does, `prepared` parsed once per connection. */
+export type PgbenchMode = 'extended' | 'prepared';
 
 /** Seeds `perClient` bookers for each client and one slot with room for all of them. */
 async function seed(url: string, clients: number, perClient: number): Promise<void> {
@@ -83,7 +91,11 @@ async function seed(url: string, clients: number, perClient: number): Promise<vo
   }
 }
 
-function parse(output: string, clients: number, seconds: number): PgbenchResult {
+function parse(
+  output: string,
+  clients: number,
+  seconds: number,
+): Omit<PgbenchResult, 'mode' | 'databaseCpuPerTransaction'> {
   const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1];
   const done = /number of transactions actually processed: (\d+)/.exec(output)?.[1];
   const failed = /number of failed transactions: (\d+)/.exec(output)?.[1] ?? '0';
@@ -99,9 +111,10 @@ function parse(output: string, clients: number, seconds: number): PgbenchResult 
  */
 export async function runPgbench(
   serverUrl: string,
-  options: { clients: number; seconds: number; expectedTps?: number },
+  options: { clients: number; seconds: number; expectedTps?: number; mode?: PgbenchMode },
 ): Promise<PgbenchResult> {
   const { clients, seconds } = options;
+  const mode = options.mode ?? 'extended';
   // Enough bookers that no client runs out: 3x the expected rate (pgbench stops a client on an error).
   const perClient = Math.ceil((3 * (options.expectedTps ?? 4000) * seconds) / clients);
   const scratch = await createScratchDatabase(serverUrl, 'paspor_pgbench');
@@ -134,7 +147,7 @@ export async function runPgbench(
     const args = [
       '-n',
       '-M',
-      'extended',
+      mode,
       '-c',
       String(clients),
       '-j',
@@ -152,15 +165,55 @@ export async function runPgbench(
       ...Object.entries(values).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
       url.pathname.slice(1),
     ];
-    const { stdout, stderr } = await promisify(execFile)(PGBENCH, args, {
+    const running = promisify(execFile)(PGBENCH, args, {
       env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) },
       maxBuffer: 16 * 1024 * 1024,
     });
+    const sampled = sampleBackendCpu(serverUrl, scratch.name, seconds);
+    const { stdout, stderr } = await running;
     const result = parse(`${stdout}\n${stderr}`, clients, seconds);
     if (result.failed > 0) throw new Error(`pgbench: ${result.failed} transactions failed:\n${stderr}`);
-    return result;
+    const cpu = await sampled;
+    return {
+      ...result,
+      mode,
+      databaseCpuPerTransaction: cpu === undefined ? undefined : cpu.cpuMs / (result.tps * cpu.seconds),
+    };
   } finally {
     await scratch.drop();
+  }
+}
+
+/**
+ * CPU of the backends serving `database` over the middle of a run of `seconds` (from a quarter to three
+ * quarters in): the backends exist only while pgbench runs, so they are read while it does.
+ */
+async function sampleBackendCpu(
+  serverUrl: string,
+  database: string,
+  seconds: number,
+): Promise<{ cpuMs: number; seconds: number } | undefined> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const pids = async () =>
+      (
+        await client.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [database],
+        )
+      ).rows.map((row) => row.pid);
+    await sleep(seconds * 250);
+    const from = performance.now();
+    const before = cpuMsOf(await pids());
+    await sleep(seconds * 500);
+    const after = cpuMsOf([...before.keys()]);
+    const elapsed = (performance.now() - from) / 1000;
+    let total = 0;
+    for (const [pid, ms] of after) total += ms - (before.get(pid) ?? ms);
+    return before.size > 0 ? { cpuMs: total, seconds: elapsed } : undefined;
+  } finally {
+    await client.end();
   }
 }
 

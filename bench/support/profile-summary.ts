@@ -1,6 +1,10 @@
-// Reads a V8 .cpuprofile (`node --cpu-prof`) and prints where the self time went: by function and by
-// the package or project folder the code lives in. CPU samples, so other processes on the machine do not
-// inflate the shares (they only make the sampled process run less often).
+// Reads a V8 .cpuprofile (`node --cpu-prof`) and prints where the samples went: self time by function and
+// by the package or project folder the code lives in, and inclusive shares (a sample counts for every
+// package on its stack: what telemetry's hooks cost, callees included).
+//
+// Shares count samples, not the time deltas between them: a sample lands only while the thread runs,
+// but its delta also holds the time the thread was descheduled, which on a shared machine goes to
+// whatever ran just before (a socket write that woke the database, typically).
 //
 // Command: node bench/support/profile-summary.ts <file.cpuprofile> [--top 30] [--from-ms N] [--to-ms N]
 //   --from-ms / --to-ms keep only samples taken in that window of the profile (ms after its start).
@@ -19,11 +23,14 @@ interface ProfileNode {
 }
 interface CpuProfile {
   nodes: ProfileNode[];
+  /** Microseconds between samples as asked (--cpu-prof-interval, default 1000). */
   samples: number[];
   timeDeltas: number[];
   startTime: number;
   endTime: number;
 }
+
+const SAMPLE_MS = 1;
 
 export interface Share {
   name: string;
@@ -37,7 +44,7 @@ export function bucketOf(frame: CallFrame): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1] ?? url;
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
   const project = /\/(target-api\/[^/]+\/(?:src\/)?[^/]+)/.exec(url);
   return project?.[1] ?? url;
 }
@@ -45,37 +52,45 @@ export function bucketOf(frame: CallFrame): string {
 export function summarise(
   profile: CpuProfile,
   window: { fromMs?: number; toMs?: number } = {},
-): { total: number; byFunction: Share[]; byBucket: Share[] } {
+): { samples: number; byFunction: Share[]; byBucket: Share[]; inclusive: Share[] } {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfUs = new Map<number, number>();
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const functions = new Map<string, number>();
+  const buckets = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  let samples = 0;
   let at = 0;
   for (let i = 0; i < profile.samples.length; i++) {
-    const delta = profile.timeDeltas[i] ?? 0;
-    at += delta;
+    at += profile.timeDeltas[i] ?? 0;
     const ms = at / 1000;
     if (window.fromMs !== undefined && ms < window.fromMs) continue;
     if (window.toMs !== undefined && ms > window.toMs) continue;
     const id = profile.samples[i] as number;
-    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
-  }
-  const functions = new Map<string, number>();
-  const buckets = new Map<string, number>();
-  let total = 0;
-  for (const [id, us] of selfUs) {
     const frame = nodes.get(id)?.callFrame;
     if (!frame || frame.functionName === '(idle)') continue;
-    total += us;
+    samples++;
     const where = frame.url ? `${frame.url.replace(/^.*node_modules\//, '')}:${frame.lineNumber + 1}` : '';
-    const name = `${frame.functionName || '(anonymous)'} ${where}`.trim();
-    functions.set(name, (functions.get(name) ?? 0) + us);
-    const bucket = bucketOf(frame);
-    buckets.set(bucket, (buckets.get(bucket) ?? 0) + us);
+    add(functions, `${frame.functionName || '(anonymous)'} ${where}`.trim());
+    add(buckets, bucketOf(frame));
+    const onStack = new Set<string>();
+    for (let up: number | undefined = id; up !== undefined; up = parents.get(up)) {
+      const upper = nodes.get(up)?.callFrame;
+      if (upper?.url) onStack.add(bucketOf(upper));
+    }
+    for (const bucket of onStack) add(inclusive, bucket);
   }
   const ranked = (map: Map<string, number>): Share[] =>
     [...map.entries()]
       .sort(([, a], [, b]) => b - a)
-      .map(([name, us]) => ({ name, ms: us / 1000, share: total > 0 ? us / total : 0 }));
-  return { total: total / 1000, byFunction: ranked(functions), byBucket: ranked(buckets) };
+      .map(([name, n]) => ({ name, ms: n * SAMPLE_MS, share: samples > 0 ? n / samples : 0 }));
+  return {
+    samples,
+    byFunction: ranked(functions),
+    byBucket: ranked(buckets),
+    inclusive: ranked(inclusive),
+  };
 }
 
 if (import.meta.main) {
@@ -90,13 +105,14 @@ if (import.meta.main) {
   }
   const top = Number(values.top ?? 30);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const { total, byFunction, byBucket } = summarise(profile, {
+  const { samples, byFunction, byBucket, inclusive } = summarise(profile, {
     fromMs: values['from-ms'] === undefined ? undefined : Number(values['from-ms']),
     toMs: values['to-ms'] === undefined ? undefined : Number(values['to-ms']),
   });
   const line = (s: Share) =>
-    `${(s.share * 100).toFixed(1).padStart(5)}%  ${s.ms.toFixed(0).padStart(7)} ms  ${s.name}`;
-  process.stdout.write(`${file}: ${total.toFixed(0)} ms of samples (idle excluded)\n\nby package/folder\n`);
-  process.stdout.write(`${byBucket.slice(0, top).map(line).join('\n')}\n\nby function (self)\n`);
+    `${(s.share * 100).toFixed(1).padStart(5)}%  ${String(s.ms).padStart(6)}  ${s.name}`;
+  process.stdout.write(`${file}: ${samples} samples (idle excluded)\n\nby package/folder (self)\n`);
+  process.stdout.write(`${byBucket.slice(0, top).map(line).join('\n')}\n\nby package/folder (inclusive)\n`);
+  process.stdout.write(`${inclusive.slice(0, top).map(line).join('\n')}\n\nby function (self)\n`);
   process.stdout.write(`${byFunction.slice(0, top).map(line).join('\n')}\n`);
 }

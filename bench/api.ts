@@ -30,7 +30,7 @@ import type { Profile } from '../target-api/api/src/defects.ts';
 import { startStack } from '../target-api/serve.ts';
 import { type Booker, bookingBody, prepareBookers, type SlotChoice } from './support/bookers.ts';
 import { type PgbenchResult, runPgbench } from './support/pgbench.ts';
-import { cpuMs, cpuMsOf, msSinceStart } from './support/proc-cpu.ts';
+import { busiestThread, cpuMs, cpuMsOf, msSinceStart, threadCpuMs } from './support/proc-cpu.ts';
 
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const rate = Number(process.env.BENCH_RATE || 400);
@@ -65,11 +65,18 @@ interface Result {
   /** Milliseconds of the API process's CPU per booking taken (all its work in the window, shed too). */
   apiCpuPerBooking: number;
   apiCpuPerRequest: number;
+  /** The same for the API's main thread alone, the event loop's: what caps its bookings/s. */
+  loopCpuPerBooking: number;
+  /** The API's busiest thread in the window and its CPU per booking (the PGlite worker, say). */
+  busiestThread: { name: string; msPerBooking: number } | undefined;
   /** Milliseconds of CPU of PostgreSQL's backends for this database per booking taken. */
   databaseCpuPerBooking: number | undefined;
 }
 
-type LoadResult = Omit<Result, 'apiCpuPerBooking' | 'apiCpuPerRequest' | 'databaseCpuPerBooking'>;
+type LoadResult = Omit<
+  Result,
+  'apiCpuPerBooking' | 'apiCpuPerRequest' | 'loopCpuPerBooking' | 'busiestThread' | 'databaseCpuPerBooking'
+>;
 
 async function withDatabase<T>(name: string, work: (url: string) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -176,8 +183,8 @@ async function benchPhase(phase: Phase): Promise<Result> {
       billingPort: 0,
       // '' and not undefined: PGlite even when the shell exports DATABASE_URL.
       databaseUrl: databaseUrl ?? '',
+      // Telemetry as shipped: access log at info, tracing on without an exporter, metrics.
       env: {
-        LOG_LEVEL: 'warn',
         ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
       },
     });
@@ -192,9 +199,13 @@ async function benchPhase(phase: Phase): Promise<Result> {
       const apiPid = stack.pids().api;
       const backendsBefore = admin ? cpuMsOf(await backendPids(admin, database)) : new Map<number, number>();
       const apiBefore = cpuMs(apiPid) ?? 0;
+      const loopBefore = cpuMs(apiPid, true) ?? 0;
+      const threadsBefore = threadCpuMs(apiPid);
       const windowFrom = msSinceStart(apiPid);
       const result = await offerLoad(api, bookers.slice(0, measured), slot, phase);
       const apiCpu = (cpuMs(apiPid) ?? 0) - apiBefore;
+      const loopCpu = (cpuMs(apiPid, true) ?? 0) - loopBefore;
+      const busiest = busiestThread(threadsBefore, threadCpuMs(apiPid));
       const windowTo = msSinceStart(apiPid);
       let databaseCpu: number | undefined;
       if (admin) {
@@ -211,6 +222,11 @@ async function benchPhase(phase: Phase): Promise<Result> {
         ...result,
         apiCpuPerBooking: bookings > 0 ? apiCpu / bookings : Number.NaN,
         apiCpuPerRequest: apiCpu / Math.max(1, result.answered),
+        loopCpuPerBooking: bookings > 0 ? loopCpu / bookings : Number.NaN,
+        busiestThread:
+          busiest && bookings > 0
+            ? { name: busiest.tid === apiPid ? 'main' : busiest.name, msPerBooking: busiest.ms / bookings }
+            : undefined,
         databaseCpuPerBooking:
           databaseCpu === undefined || bookings === 0 ? undefined : databaseCpu / bookings,
       };
@@ -260,6 +276,8 @@ function table(results: Result[]): string {
       'p99 ms',
       'API CPU ms/booking',
       'API CPU ms/request',
+      'main thread ms/booking',
+      'busiest thread ms/booking',
       'PG CPU ms/booking',
       'status codes',
     ],
@@ -272,6 +290,8 @@ function table(results: Result[]): string {
       r.p99.toFixed(1),
       ms(r.apiCpuPerBooking),
       ms(r.apiCpuPerRequest),
+      ms(r.loopCpuPerBooking),
+      r.busiestThread ? `${r.busiestThread.msPerBooking.toFixed(2)} (${r.busiestThread.name})` : '-',
       ms(r.databaseCpuPerBooking),
       [...r.statuses.entries()]
         .sort(([a], [b]) => a.localeCompare(b))

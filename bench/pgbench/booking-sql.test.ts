@@ -8,15 +8,18 @@ import { loadConfig } from '../../target-api/api/src/config.ts';
 import { recordStatements, type StatementLog } from '../../target-api/api/src/storage/recording.ts';
 import {
   ADMIN_TOKEN,
+  bearer,
+  bookingBody,
   freePort,
   manualClock,
+  openSlot,
   openTestDatabase,
+  seed,
   type TestDatabase,
 } from '../../target-api/api/test/helper.ts';
 import { buildBillingSim, simConfig } from '../../target-api/billing-sim/src/index.ts';
 import { readBookingScript, statementShape } from '../support/pgbench.ts';
 
-const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 let database: TestDatabase;
 let billing: FastifyInstance;
 let app: FastifyInstance;
@@ -56,38 +59,16 @@ afterAll(async () => {
 
 describe('bench/pgbench/booking.sql', () => {
   it('holds the statements the API sends for one hardened booking, in the same order', async () => {
-    const seeded = await app.inject({
-      method: 'POST',
-      url: '/admin/seed',
-      headers: admin,
-      payload: { accounts: 1, applicantsPerAccount: 1 },
-    });
-    const [account] = seeded.json().accounts as { token: string; applicants: { applicantId: string }[] }[];
+    const [account] = await seed(app, 1);
     const date = '2026-03-09';
-    const release = await app.inject({
-      method: 'POST',
-      url: '/admin/releases',
-      headers: admin,
-      payload: { officeId: 'kanim-tanjung-uban', dates: [date], capacity: 10 },
-    });
-    expect(release.statusCode).toBe(201);
+    await openSlot(app, date, 10);
 
     log.clear();
     const booked = await app.inject({
       method: 'POST',
       url: '/v1/bookings',
-      headers: { authorization: `Bearer ${account?.token}` },
-      payload: {
-        applicantId: account?.applicants[0]?.applicantId,
-        officeId: 'kanim-tanjung-uban',
-        date,
-        session: 'PAGI',
-        category: 'REGULER',
-        passportType: 'E_PASPOR',
-        validityYears: 10,
-        applicationType: 'BARU',
-        purpose: 'wisata',
-      },
+      headers: bearer(account?.token ?? ''),
+      payload: bookingBody(account?.applicants[0]?.applicantId ?? '', date),
     });
     // 201: the code was issued inline, so the last statement (storing it) ran, as in the benchmark.
     expect(booked.statusCode).toBe(201);

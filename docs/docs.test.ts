@@ -27,7 +27,7 @@ const inRepo = (path: string) => path === root.replace(/[/\\]$/, '') || path.sta
 const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
 
 /** A mention of a design document: the path written before the name, an anchor, a quoted section. */
-export interface DesignReference {
+interface DesignReference {
   path: string;
   anchor: string | null;
   section: string | null;
@@ -41,7 +41,7 @@ const REFERENCE = new RegExp(
   'g',
 );
 
-export function designReferences(text: string): DesignReference[] {
+function designReferences(text: string): DesignReference[] {
   const found: DesignReference[] = [];
   for (const m of text.matchAll(REFERENCE)) {
     const whole = m[0];
@@ -63,7 +63,7 @@ export function designReferences(text: string): DesignReference[] {
  * from the file's own folder, so `DEFECTS.md` in a comment is unresolved while docs/ link to siblings.
  * A Markdown link resolves from its file only, as a viewer opens it.
  */
-export function resolveReference(ref: DesignReference, fromFile: string): string | null {
+function resolveReference(ref: DesignReference, fromFile: string): string | null {
   if (/^[a-z]+:/i.test(ref.path) || ref.path.startsWith('/') || ref.path.startsWith('~')) return null;
   const candidates = [resolve(dirname(fromFile), ref.path)];
   if (ref.path.includes('/') && !ref.linked) candidates.push(resolve(root, ref.path));
@@ -71,15 +71,13 @@ export function resolveReference(ref: DesignReference, fromFile: string): string
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-export function headingAnchors(markdown: string): { anchors: Set<string>; titles: string[] } {
+function headingAnchors(markdown: string): { anchors: Set<string>; titles: string[] } {
   const anchors = new Set<string>();
   const titles: string[] = [];
   const seen = new Map<string, number>();
   const withoutFences = markdown.replace(/^(```|~~~)[\s\S]*?^\1/gm, '');
   for (const m of withoutFences.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const title = (m[1] ?? '')
-      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .replace(/[`*]/g, '');
+    const title = (m[1] ?? '').replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
     titles.push(title);
     const slug = title
       .toLowerCase()
@@ -103,8 +101,9 @@ function tableHeaders(markdown: string): string[] {
 function hasSection(markdown: string, section: string): boolean {
   const wanted = section.trim().toLowerCase();
   const { titles } = headingAnchors(markdown);
-  // A heading that opens with the cited words counts: "The run folder" names "The run folder (the contract)".
-  return [...titles, ...tableHeaders(markdown)].some((t) => t.trim().toLowerCase().startsWith(wanted));
+  // A heading that contains the cited words counts: "the world misbehaving" names "Environment faults: the
+  // world misbehaving".
+  return [...titles, ...tableHeaders(markdown)].some((t) => t.trim().toLowerCase().includes(wanted));
 }
 
 const relativeName = (path: string) => relative(root, path).split(sep).join('/');
@@ -124,9 +123,9 @@ describe('references to the design documents', () => {
       ['docs/K6-COMPAT.md', null, 'Outputs', false],
     ]);
     const fromCode = join(root, 'target-api', 'api', 'src', 'app.ts');
-    expect(resolveReference({ path: 'DEFECTS.md', anchor: null, section: null, linked: false }, fromCode)).toBe(
-      null,
-    );
+    expect(
+      resolveReference({ path: 'DEFECTS.md', anchor: null, section: null, linked: false }, fromCode),
+    ).toBe(null);
     expect(
       resolveReference(
         { path: '../../shared/design/K6-COMPAT.md', anchor: null, section: null, linked: false },
@@ -178,9 +177,7 @@ describe('the documents in docs/', () => {
 
   it('has the five design documents and an index that links each', () => {
     const names = docs.map((file) => relativeName(file)).sort();
-    expect(names).toEqual(
-      ['docs/README.md', ...DESIGN_DOCS.map((name) => `docs/${name}.md`)].sort(),
-    );
+    expect(names).toEqual(['docs/README.md', ...DESIGN_DOCS.map((name) => `docs/${name}.md`)].sort());
     const index = readFileSync(join(docsDir, 'README.md'), 'utf8');
     for (const name of DESIGN_DOCS) expect(index).toContain(`](${name}.md)`);
   });

@@ -9,20 +9,12 @@ import { runEmbedded } from './engines/embedded.ts';
 import { runK6 } from './engines/k6.ts';
 import type { EngineResult, Progress } from './engines/types.ts';
 import { findKnee, type Knee } from './knee.ts';
-import {
-  createRunDir,
-  gitState,
-  machineInfo,
-  makeRunId,
-  RUN_FILES,
-  type RunMetadata,
-  toolVersions,
-  writeJson,
-} from './run-folder.ts';
+import { RUN_FILES, writeInvariantsJson, writeRunJson } from '../../reports/src/contract/index.ts';
+import { createRunDir, gitState, machineInfo, makeRunId, type RunMetadata, toolVersions } from './run-folder.ts';
 import type { RunOptions } from './run-options.ts';
 import { breakpointRamp, SCENARIOS } from './scenarios.ts';
 import { startServerSampler } from './server-samples.ts';
-import { EXIT_COULD_NOT_RUN, type InvariantLike, judge, type SummaryLike, type Verdict } from './verdict.ts';
+import { EXIT_OK, type InvariantLike, judge, type Verdict } from './verdict.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -147,7 +139,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     }
     try {
       invariants = await adminGet<InvariantsAnswer>(`${target.apiUrl}/admin/invariants`, target.adminToken);
-      writeJson(dir, RUN_FILES.invariants, invariants);
+      writeInvariantsJson(dir, invariants);
     } catch (error) {
       engineError ??= `the invariants could not be read: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -161,20 +153,14 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     await database?.drop();
   }
 
-  const summary = (engine?.summary ?? null) as SummaryLike | null;
-  let verdict = judge(
-    engine?.exitCode ?? EXIT_COULD_NOT_RUN,
-    summary,
-    invariants?.invariants ?? null,
-    engine?.error,
+  // An engine that threw left no exit code: the run could not be done, for engineError's reason.
+  const verdict = judge(
+    engine?.exitCode ?? EXIT_OK,
+    engine?.summary ?? null,
+    invariants,
+    engineError ?? engine?.error,
+    options.scenario,
   );
-  if (engineError)
-    verdict = {
-      ...verdict,
-      exitCode: verdict.exitCode === 0 || verdict.exitCode === 99 ? EXIT_COULD_NOT_RUN : verdict.exitCode,
-      passed: false,
-      error: engineError,
-    };
 
   let knee: Knee | null | undefined;
   const timeseriesPath = join(dir, RUN_FILES.timeseries);
@@ -204,7 +190,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     },
   };
   if (knee !== undefined) meta.knee = knee;
-  writeJson(dir, RUN_FILES.run, meta);
+  writeRunJson(dir, meta);
   await renderReportsIfAvailable(dir, step);
   return { id, dir, verdict, meta, invariants: invariants?.invariants ?? null };
 }

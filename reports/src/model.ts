@@ -2,16 +2,14 @@
 // JSON renderers so the three can never disagree. Pure: no I/O here.
 import type { Translator } from './i18n/index.ts';
 import type { InvariantResult, K6Check, K6Group, RunFolder } from './run-folder.ts';
+import { judgeRun } from './contract/judge.ts';
 import {
-  computeSlos,
   DEFAULT_SLO_TARGETS,
-  listThresholds,
   type SloResult,
   type SloTargets,
   type ThresholdResult,
 } from './slo.ts';
 import {
-  assessRun,
   type Comparison,
   compareAssessments,
   type FailureReason,
@@ -48,20 +46,21 @@ function flattenChecks(group: K6Group): Array<K6Check & { group: string }> {
 }
 
 export function buildRunView(folder: RunFolder, targets: SloTargets = DEFAULT_SLO_TARGETS): RunView {
-  const slos = computeSlos(folder.summary, folder.invariants, targets);
-  const thresholds = listThresholds(folder.summary);
+  // The one judgement of a run (contract/judge.ts); an old folder without invariants.json is a note.
+  const assessment = judgeRun({
+    scenario: folder.meta.scenario,
+    summary: folder.summary,
+    invariants: folder.invariants,
+    runError: folder.meta.error,
+    targets,
+    invariantsRequired: false,
+  });
   return {
     folder,
-    slos,
-    thresholds,
+    slos: assessment.slos,
+    thresholds: assessment.thresholds,
     checks: flattenChecks(folder.summary.root_group),
-    assessment: assessRun({
-      scenario: folder.meta.scenario,
-      thresholds,
-      invariants: folder.invariants,
-      slos,
-      runError: folder.meta.error,
-    }),
+    assessment,
   };
 }
 

@@ -3,14 +3,21 @@
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RUN_FILES, writeInvariantsJson, writeRunJson } from '../../reports/src/contract/index.ts';
 import { type Stack, startStack } from '../../target-api/serve.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../target-api/shared/scratch-database.ts';
 import { runEmbedded } from './engines/embedded.ts';
 import { runK6 } from './engines/k6.ts';
 import type { EngineResult, Progress } from './engines/types.ts';
 import { findKnee, type Knee } from './knee.ts';
-import { RUN_FILES, writeInvariantsJson, writeRunJson } from '../../reports/src/contract/index.ts';
-import { createRunDir, gitState, machineInfo, makeRunId, type RunMetadata, toolVersions } from './run-folder.ts';
+import {
+  createRunDir,
+  gitState,
+  machineInfo,
+  makeRunId,
+  type RunMetadata,
+  toolVersions,
+} from './run-folder.ts';
 import type { RunOptions } from './run-options.ts';
 import { breakpointRamp, SCENARIOS } from './scenarios.ts';
 import { startServerSampler } from './server-samples.ts';

@@ -1,6 +1,12 @@
 // The CLI's view of one run's verdict: the judgement itself is the contract's `judgeRun`
 // (reports/src/contract/judge.ts); this keeps the engine-facing call and the one terminal line.
-import { type InvariantReport, judgeRun, parseInvariants, parseSummary, type RunJudgement } from '../../reports/src/contract/index.ts';
+import {
+  type InvariantReport,
+  judgeRun,
+  parseInvariants,
+  parseSummary,
+  type RunJudgement,
+} from '../../reports/src/contract/index.ts';
 
 export { EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../../reports/src/contract/index.ts';
 
@@ -9,7 +15,10 @@ export interface InvariantLike {
   violations: number;
 }
 
-export type Verdict = Pick<RunJudgement, 'exitCode' | 'passed' | 'failedThresholds' | 'violatedInvariants' | 'error'> & {
+export type Verdict = Pick<
+  RunJudgement,
+  'exitCode' | 'passed' | 'failedThresholds' | 'violatedInvariants' | 'error'
+> & {
   /** The full judgement (reasons, SLOs) for callers that show more than one line. */
   judgement: RunJudgement;
 };

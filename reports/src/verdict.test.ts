@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { invariantsJson, k6Summary, runJson } from '../test/fixtures.ts';
+import { judgeRun } from './contract/judge.ts';
 import { translator } from './i18n/index.ts';
 import { buildReportModel } from './model.ts';
 import { parseInvariants, parseRunMeta, parseSummary, type RunFolder } from './run-folder.ts';
-import { judgeRun } from './contract/judge.ts';
 import { compareAssessments, type RunAssessment } from './verdict.ts';
 
 function assess(profile: 'legacy' | 'hardened', options: { scenario?: string; invariants?: boolean } = {}) {
   const summary = parseSummary(k6Summary(profile));
   const invariants = options.invariants === false ? null : parseInvariants(invariantsJson(profile));
-  return judgeRun({ scenario: options.scenario ?? 'quota-rush', summary, invariants, invariantsRequired: false });
+  return judgeRun({
+    scenario: options.scenario ?? 'quota-rush',
+    summary,
+    invariants,
+    invariantsRequired: false,
+  });
 }
 
 function folder(profile: 'legacy' | 'hardened', id: string, scenario = 'quota-rush'): RunFolder {

@@ -15,7 +15,11 @@ const slo = (id: SloClaimId): DefectEvidence => ({ type: 'slo', slo: id });
 export const DEFECT_REVEALS: readonly DefectReveal[] = [
   { defect: 'quota-race', scenario: 'quota-rush', evidence: invariant('slot-over-capacity') },
   { defect: 'duplicate-submit', scenario: 'quota-rush', evidence: invariant('duplicate-active-booking') },
-  { defect: 'billing-fragile', scenario: 'payment-code-failure', evidence: invariant('booking-without-code') },
+  {
+    defect: 'billing-fragile',
+    scenario: 'payment-code-failure',
+    evidence: invariant('booking-without-code'),
+  },
   { defect: 'paid-but-expired', scenario: 'payment-expiry', evidence: invariant('paid-but-expired') },
   // Past the knee bookings take seconds: the p99 objective is what the collapse breaks.
   { defect: 'overload-collapse', scenario: 'breakpoint', evidence: slo('latencyP99') },

@@ -1,7 +1,8 @@
 // Writing the run folder and the verification folder, and reading verification.json back: every file
 // is checked against its schema on the way out, so a folder on disk always follows the contract.
-import { readFile, writeFile } from 'node:fs/promises';
+
 import { writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
@@ -74,15 +75,24 @@ export async function readVerification(dir: string): Promise<Verification | null
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new RunFolderError('RUN_FOLDER_UNREADABLE', path, `cannot read ${path}: ${(error as Error).message}`);
+    throw new RunFolderError(
+      'RUN_FOLDER_UNREADABLE',
+      path,
+      `cannot read ${path}: ${(error as Error).message}`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new RunFolderError('RUN_FOLDER_INVALID', path, `${path} is not valid JSON: ${(error as Error).message}`);
+    throw new RunFolderError(
+      'RUN_FOLDER_INVALID',
+      path,
+      `${path} is not valid JSON: ${(error as Error).message}`,
+    );
   }
   const problem = schemaErrors(Verification, json);
-  if (problem) throw new RunFolderError('RUN_FOLDER_INVALID', path, `${path} does not follow the contract: ${problem}`);
+  if (problem)
+    throw new RunFolderError('RUN_FOLDER_INVALID', path, `${path} does not follow the contract: ${problem}`);
   return json as Verification;
 }

@@ -14,10 +14,17 @@ const bare = (thresholdOk: boolean) =>
   parseSummary({
     metrics: {
       http_req_duration: { type: 'trend', values: {}, thresholds: { 'p(95)<500': { ok: true } } },
-      'http_req_failed{surface:api}': { type: 'rate', values: {}, thresholds: { 'rate<0.005': { ok: thresholdOk } } },
+      'http_req_failed{surface:api}': {
+        type: 'rate',
+        values: {},
+        thresholds: { 'rate<0.005': { ok: thresholdOk } },
+      },
     },
   });
-const clean = { ok: true, invariants: [{ name: 'slot-over-capacity', description: null, violations: 0, examples: [] }] };
+const clean = {
+  ok: true,
+  invariants: [{ name: 'slot-over-capacity', description: null, violations: 0, examples: [] }],
+};
 
 describe('judgeRun', () => {
   it('fails the legacy run (exit 99) for its violated invariants, broken SLOs and failed thresholds, most serious first', () => {
@@ -43,14 +50,28 @@ describe('judgeRun', () => {
   });
 
   it('fails a run whose invariants.json says not ok even with no itemised violation', () => {
-    const result = judgeRun({ scenario: 's', summary: bare(true), invariants: { ok: false, invariants: [] } });
+    const result = judgeRun({
+      scenario: 's',
+      summary: bare(true),
+      invariants: { ok: false, invariants: [] },
+    });
     expect(result.passed).toBe(false);
     expect(result.reasons).toEqual([{ kind: 'invariant', key: 'invariants', count: 0 }]);
   });
 
   it('keeps the engine code of a run that went wrong and names the reason', () => {
-    const result = judgeRun({ scenario: 's', summary: null, invariants: null, engineExit: 107, runError: 'SyntaxError' });
-    expect(result).toMatchObject({ exitCode: 107, passed: false, error: 'the load engine exited with code 107: SyntaxError' });
+    const result = judgeRun({
+      scenario: 's',
+      summary: null,
+      invariants: null,
+      engineExit: 107,
+      runError: 'SyntaxError',
+    });
+    expect(result).toMatchObject({
+      exitCode: 107,
+      passed: false,
+      error: 'the load engine exited with code 107: SyntaxError',
+    });
   });
 
   it('cannot judge a live run whose invariants were not read (exit 1), but only notes it for an old folder', () => {
@@ -58,7 +79,9 @@ describe('judgeRun', () => {
       exitCode: 1,
       error: 'the invariants could not be read from the target',
     });
-    expect(judgeRun({ scenario: 's', summary: bare(true), invariants: null, invariantsRequired: false })).toMatchObject({
+    expect(
+      judgeRun({ scenario: 's', summary: bare(true), invariants: null, invariantsRequired: false }),
+    ).toMatchObject({
       exitCode: 0,
       passed: true,
     });

@@ -1,7 +1,14 @@
 // The one judgement of one run (docs/DEFECTS.md): it passes when it could be done, every threshold held,
 // every SLO it measured was met and no invariant was violated. The CLI's exit code, run.json's verdict
 // and the report's sentence all come from here, so they cannot disagree. Pure.
-import { computeSlos, DEFAULT_SLO_TARGETS, listThresholds, type SloResult, type SloTargets, type ThresholdResult } from '../slo.ts';
+import {
+  computeSlos,
+  DEFAULT_SLO_TARGETS,
+  listThresholds,
+  type SloResult,
+  type SloTargets,
+  type ThresholdResult,
+} from '../slo.ts';
 import type { InvariantReport, K6Summary } from './schemas.ts';
 
 export const EXIT_OK = 0;
@@ -83,7 +90,12 @@ function runError(input: JudgeInput): string | undefined {
 
 export function judgeRun(input: JudgeInput): RunJudgement {
   const targets = input.targets ?? DEFAULT_SLO_TARGETS;
-  const summary = input.summary ?? { metrics: {}, root_group: { name: '', path: '', checks: [], groups: [] }, options: {}, state: { testRunDurationMs: 0 } };
+  const summary = input.summary ?? {
+    metrics: {},
+    root_group: { name: '', path: '', checks: [], groups: [] },
+    options: {},
+    state: { testRunDurationMs: 0 },
+  };
   const thresholds = listThresholds(summary);
   const slos = computeSlos(summary, input.invariants, targets);
   const reasons: FailureReason[] = [];
@@ -134,7 +146,9 @@ export function judgeRun(input: JudgeInput): RunJudgement {
     reasons,
     measured,
     failedThresholds: thresholds.filter((t) => !t.ok).map((t) => `${t.metric}: ${t.expression}`),
-    violatedInvariants: invariants.filter((i) => i.violations > 0).map(({ name, violations }) => ({ name, violations })),
+    violatedInvariants: invariants
+      .filter((i) => i.violations > 0)
+      .map(({ name, violations }) => ({ name, violations })),
     slos,
     thresholds,
     ...(error ? { error } : {}),

@@ -7,7 +7,15 @@ import type { TimePoint } from '../timeseries.ts';
 import { parseTimeseries } from '../timeseries.ts';
 import type { InvariantReport, K6Group, K6Metric, K6Summary, ServerSample } from './schemas.ts';
 
-export type { InvariantReport, InvariantResult, K6Check, K6Group, K6Metric, K6Summary, ServerSample } from './schemas.ts';
+export type {
+  InvariantReport,
+  InvariantResult,
+  K6Check,
+  K6Group,
+  K6Metric,
+  K6Summary,
+  ServerSample,
+} from './schemas.ts';
 
 export class RunFolderError extends Error {
   readonly code: 'RUN_FOLDER_UNREADABLE' | 'RUN_FOLDER_INVALID';

@@ -56,7 +56,12 @@ export type RunJson = Static<typeof RunJson>;
 const K6Threshold = Type.Object({ ok: Type.Boolean() });
 export const K6Metric = Type.Object(
   {
-    type: Type.Union([Type.Literal('counter'), Type.Literal('gauge'), Type.Literal('rate'), Type.Literal('trend')]),
+    type: Type.Union([
+      Type.Literal('counter'),
+      Type.Literal('gauge'),
+      Type.Literal('rate'),
+      Type.Literal('trend'),
+    ]),
     contains: Type.Union([Type.Literal('default'), Type.Literal('time'), Type.Literal('data')]),
     values: Type.Record(Type.String(), Type.Number()),
     thresholds: Type.Optional(Type.Record(Type.String(), K6Threshold)),
@@ -74,7 +79,12 @@ export interface K6Group {
 }
 /** The group tree is recursive; summary.json's schema checks the root's own fields and lets groups be. */
 const K6GroupShallow = Type.Object(
-  { name: Type.String(), path: Type.String(), checks: Type.Array(K6Check), groups: Type.Array(Type.Unknown()) },
+  {
+    name: Type.String(),
+    path: Type.String(),
+    checks: Type.Array(K6Check),
+    groups: Type.Array(Type.Unknown()),
+  },
   { additionalProperties: true },
 );
 export const SummaryJson = Type.Object(
@@ -212,7 +222,10 @@ export const DifferenceCi = Type.Object({
 export type DifferenceCi = Static<typeof DifferenceCi>;
 
 export const RankTest = Type.Object({
-  method: Type.Union([Type.Literal('exact-permutation-mann-whitney'), Type.Literal('monte-carlo-permutation-mann-whitney')]),
+  method: Type.Union([
+    Type.Literal('exact-permutation-mann-whitney'),
+    Type.Literal('monte-carlo-permutation-mann-whitney'),
+  ]),
   /** One-sided p-value that the candidate is better (worse) than the baseline. */
   pBetter: Type.Number(),
   pWorse: Type.Number(),

@@ -265,6 +265,52 @@ export const en = {
   'hchart.violations': 'Invariant violations over the runs',
   'hchart.xAxis': 'run, oldest first',
   'history.none': 'No run folder was found here.',
+  'claim.figures':
+    'median {baselineMedian} on the baseline, {candidateMedian} on the candidate (objective {target}; difference 95% CI {low} to {high})',
+  'claim.side.baseline': 'the baseline',
+  'claim.side.candidate': 'the candidate',
+  'claim.slo.notMeasured': 'The scenario did not measure the {slo} on {side}.',
+  'claim.slo.tooFewRuns':
+    'Too little data: {baselineRuns} and {candidateRuns} runs cannot show a difference at 95% (at least {min} a side); {figures}.',
+  'claim.slo.verified': 'The candidate meets the {slo} objective the baseline broke: {figures}, p {p}.',
+  'claim.slo.regressed': 'The candidate breaks the {slo} objective the baseline met: {figures}, p {p}.',
+  'claim.slo.bothMeet': 'Both sides meet the {slo} objective: {figures}.',
+  'claim.slo.bothFail': 'Both sides break the {slo} objective: {figures}.',
+  'claim.slo.notSignificant':
+    'Only one side meets the {slo} objective, but the difference is within what chance gives with these runs (p {p}): {figures}.',
+  'claim.reproduced': 'reproduced ({invariant}) in {k} of {n} baseline runs',
+  'claim.held':
+    '{violations} violations in {m} candidate runs and {attempts} booking attempts: at 95% confidence fewer than {bound} in 10,000',
+  'claim.heldNoAttempts': '{violations} violations in {m} candidate runs',
+  'claim.defect.notMeasured': 'The invariant {invariant} was not read on {side}.',
+  'claim.defect.tooFewRuns':
+    'Too little data: {n} and {m} runs cannot show a difference at 95% (at least {min} a side); {reproduced}, {held}.',
+  'claim.defect.verified': 'The fix holds: {reproduced}; {held}.',
+  'claim.defect.regressed':
+    'The candidate breaks {invariant} in {kCandidate} of {m} runs where the baseline never did (p {p}).',
+  'claim.defect.neverReproduced': 'Not reproduced on either side: 0 of {n} baseline runs; {held}.',
+  'claim.defect.stillReproduced': 'Still there: {reproduced} and in {kCandidate} of {m} candidate runs.',
+  'claim.defect.notSignificant':
+    'Not enough to tell the fix from chance (p {p}): {reproduced} only; {held}; more runs (--runs) would tell.',
+  'claim.defect.candidateOnly':
+    'Seen in {kCandidate} of {m} candidate runs and no baseline run, which chance can give with these runs (p {p}).',
+  'claim.defect.bySlo': 'Judged by its SLO ({slo}): {sloReason}',
+  'vmethod.invariants':
+    'The unit of evidence is the run. A run reproduces a defect when its invariant has at least one violation. Baseline and candidate are compared by the runs that reproduced it, with a one-sided Fisher exact test; the candidate’s violation rate per booking attempt is bounded by an exact one-sided Clopper-Pearson {confidence} bound.',
+  'vmethod.slos':
+    'Each run gives one figure per SLO (p95, p99, availability, payment-code share). The two sets of runs are compared with an exact permutation test of the Mann-Whitney statistic (one-sided, every split of the runs), and the difference of the medians gets a {confidence} percentile bootstrap interval over runs ({resamples} resamples, seeded by the data).',
+  'vmethod.calibration':
+    'A fix is verified only when the difference is significant at {alpha} and the baseline breaks the objective (or shows the defect) where the candidate holds; a regression only when significant and the candidate breaks what the baseline held. So the same setup on both sides cannot be verified, and with fewer than {min} runs a side no difference can be significant: such claims read inconclusive.',
+  'vmethod.journeys':
+    'The journeys sum every run of a side: a journey is as ready as its worst run. The charts over time show the first run of each side.',
+  'col.medianBurn': 'Median burn rate',
+  'vbudget.intro':
+    'The error budget each side burned, as the median over its runs (burn rate 1 spends a {days}-day budget exactly over the window).',
+  'col.candidateLasts': 'Candidate: a {days}-day budget lasts',
+  'vcharts.perRun': 'Each dot is one run; the dashed line is the objective.',
+  'vcharts.overTime': 'Over time: the first run of each side',
+  'vnote.missingRun': 'The run folder {dir} named in verification.json could not be read.',
+  'series.violations': 'violations',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -280,4 +280,50 @@ export const id: Record<MessageKey, string> = {
   'hchart.violations': 'Pelanggaran invarian dari uji ke uji',
   'hchart.xAxis': 'uji, dari yang terlama',
   'history.none': 'Tidak ada folder uji di sini.',
+  'claim.figures':
+    'median {baselineMedian} pada pembanding, {candidateMedian} pada kandidat (sasaran {target}; selang kepercayaan 95% selisihnya {low} s.d. {high})',
+  'claim.side.baseline': 'uji pembanding',
+  'claim.side.candidate': 'uji kandidat',
+  'claim.slo.notMeasured': 'Skenario ini tidak mengukur {slo} pada {side}.',
+  'claim.slo.tooFewRuns':
+    'Data belum cukup: {baselineRuns} dan {candidateRuns} kali uji belum dapat menunjukkan perbedaan pada tingkat kepercayaan 95% (minimal {min} per pihak); {figures}.',
+  'claim.slo.verified': 'Kandidat memenuhi sasaran {slo} yang dilanggar pembanding: {figures}, p {p}.',
+  'claim.slo.regressed': 'Kandidat melanggar sasaran {slo} yang dipenuhi pembanding: {figures}, p {p}.',
+  'claim.slo.bothMeet': 'Kedua pihak memenuhi sasaran {slo}: {figures}.',
+  'claim.slo.bothFail': 'Kedua pihak melanggar sasaran {slo}: {figures}.',
+  'claim.slo.notSignificant':
+    'Hanya satu pihak yang memenuhi sasaran {slo}, tetapi perbedaannya masih dalam batas kebetulan untuk jumlah uji ini (p {p}): {figures}.',
+  'claim.reproduced': 'muncul ({invariant}) pada {k} dari {n} uji pembanding',
+  'claim.held':
+    '{violations} pelanggaran pada {m} uji kandidat dan {attempts} percobaan pemesanan: dengan tingkat kepercayaan 95%, kurang dari {bound} per 10.000',
+  'claim.heldNoAttempts': '{violations} pelanggaran pada {m} uji kandidat',
+  'claim.defect.notMeasured': 'Invarian {invariant} tidak terbaca pada {side}.',
+  'claim.defect.tooFewRuns':
+    'Data belum cukup: {n} dan {m} kali uji belum dapat menunjukkan perbedaan pada tingkat kepercayaan 95% (minimal {min} per pihak); {reproduced}, {held}.',
+  'claim.defect.verified': 'Perbaikan bertahan: {reproduced}; {held}.',
+  'claim.defect.regressed':
+    'Kandidat melanggar {invariant} pada {kCandidate} dari {m} uji, padahal pembanding tidak pernah (p {p}).',
+  'claim.defect.neverReproduced': 'Tidak muncul pada kedua pihak: 0 dari {n} uji pembanding; {held}.',
+  'claim.defect.stillReproduced': 'Masih terjadi: {reproduced} dan pada {kCandidate} dari {m} uji kandidat.',
+  'claim.defect.notSignificant':
+    'Belum cukup untuk membedakan perbaikan dari kebetulan (p {p}): {reproduced} saja; {held}; uji tambahan (--runs) akan memperjelas.',
+  'claim.defect.candidateOnly':
+    'Muncul pada {kCandidate} dari {m} uji kandidat dan tidak pada uji pembanding, yang masih mungkin terjadi secara kebetulan (p {p}).',
+  'claim.defect.bySlo': 'Dinilai dari SLO-nya ({slo}): {sloReason}',
+  'vmethod.invariants':
+    'Satuan bukti adalah satu kali uji. Suatu uji dianggap memunculkan cacat bila invariannya dilanggar paling sedikit satu kali. Pembanding dan kandidat dibandingkan menurut jumlah uji yang memunculkan cacat itu, dengan uji eksak Fisher satu arah; tingkat pelanggaran kandidat per percobaan pemesanan dibatasi dengan batas atas eksak Clopper-Pearson satu arah {confidence}.',
+  'vmethod.slos':
+    'Setiap uji menghasilkan satu angka per SLO (p95, p99, ketersediaan, porsi kode billing). Kedua kelompok uji dibandingkan dengan uji permutasi eksak statistik Mann-Whitney (satu arah, seluruh pembagian uji), dan selisih mediannya diberi selang bootstrap persentil {confidence} atas uji ({resamples} pengambilan ulang, dengan benih dari data).',
+  'vmethod.calibration':
+    'Perbaikan dinyatakan terverifikasi hanya bila perbedaannya nyata pada taraf {alpha} dan pembanding melanggar sasaran (atau memunculkan cacat) sedangkan kandidat memenuhinya; dinyatakan memburuk hanya bila nyata dan kandidat melanggar yang dipenuhi pembanding. Karena itu susunan yang sama di kedua pihak tidak mungkin terverifikasi, dan dengan kurang dari {min} uji per pihak tidak ada perbedaan yang dapat nyata: klaim seperti itu ditulis belum dapat disimpulkan.',
+  'vmethod.journeys':
+    'Tahap layanan menjumlahkan seluruh uji pada satu pihak: suatu tahap hanya sesiap uji terburuknya. Grafik sepanjang waktu menampilkan uji pertama dari setiap pihak.',
+  'col.medianBurn': 'Median laju pemakaian',
+  'vbudget.intro':
+    'Anggaran kesalahan yang dipakai setiap pihak, sebagai median atas seluruh ujinya (laju pemakaian 1 menghabiskan anggaran {days} hari tepat pada akhir periode).',
+  'col.candidateLasts': 'Kandidat: anggaran {days} hari habis dalam',
+  'vcharts.perRun': 'Setiap titik adalah satu kali uji; garis putus-putus adalah sasarannya.',
+  'vcharts.overTime': 'Sepanjang waktu: uji pertama dari setiap pihak',
+  'vnote.missingRun': 'Folder uji {dir} yang disebut dalam verification.json tidak dapat dibaca.',
+  'series.violations': 'pelanggaran',
 };

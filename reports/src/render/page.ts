@@ -54,6 +54,7 @@ svg .tick, svg .legend, svg .axis-label, svg .chart-empty { font-size: 11px; fil
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 table.slos td:first-child { min-width: 15em; } table.slos code { word-break: break-all; }
 ul.method li { margin: 4px 0; }
+tr.has-note td { border-bottom: none; padding-bottom: 2px; } tr.note td { color: var(--muted); font-size: .84rem; padding-top: 0; padding-bottom: 10px; }
 .lead { color: var(--muted); }
 footer { margin-top: 36px; color: var(--muted); font-size: .78rem; border-top: 1px solid var(--line); padding-top: 8px; }
 @media (max-width: 760px) { .journeys { grid-template-columns: 1fr; } }
@@ -123,8 +124,16 @@ export function journeyCards(
   return `<div class="journeys">${cards.join('')}</div>`;
 }
 
-export function htmlTable(head: string[], rows: string[][], cls = ''): string {
-  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.join('')}</tr>`)
-    .join('')}</tbody></table>`;
+/**
+ * A table of ready-made cells. `notes`, when given, puts one sentence under each row across the whole
+ * width (a claim's reason), so the figures stay in narrow columns and the sentence reads as a sentence.
+ */
+export function htmlTable(head: string[], rows: string[][], cls = '', notes?: string[]): string {
+  const body = rows
+    .map((r, i) => {
+      const note = notes?.[i];
+      return `<tr${note ? ' class="has-note"' : ''}>${r.join('')}</tr>${note ? `<tr class="note"><td colspan="${head.length}">${e(note)}</td></tr>` : ''}`;
+    })
+    .join('');
+  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
 }

@@ -5,6 +5,7 @@ import { registerDemo } from '../commands/demo.ts';
 import { registerK6 } from '../commands/k6.ts';
 import { registerRun } from '../commands/run.ts';
 import { registerServe } from '../commands/serve.ts';
+import { registerVerify } from '../commands/verify.ts';
 
 const program = new Command('paspor-lab')
   .description('Reproduce M-Paspor field failures under load, measure them, and prove the fixes')
@@ -13,6 +14,7 @@ const program = new Command('paspor-lab')
 
 registerServe(program);
 registerRun(program);
+registerVerify(program);
 registerDemo(program);
 registerK6(program);
 

@@ -32,6 +32,14 @@ export interface RunHooks {
   signal?: AbortSignal;
   /** Where the run folder goes when --out is absent (default: the current directory's runs/). */
   cwd?: string;
+  /** More environment for the started stack (a verification's PGLITE_DATA_DIR). */
+  stackEnv?: Record<string, string>;
+  /** More fields for run.json (a verification's side and order). */
+  meta?: Pick<RunMetadata, 'verification'>;
+  /** Render report.* into the run folder (default true; a verification renders one comparison instead). */
+  renderReport?: boolean;
+  /** The run id (default: made from the scenario, profile and time). */
+  id?: string;
 }
 
 export interface RunOutcome {
@@ -71,7 +79,7 @@ async function adminGet<T>(url: string, token: string, timeoutMs = 90_000): Prom
 
 export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
   const spec = SCENARIOS[options.scenario];
-  const id = makeRunId(options.scenario, options.profile);
+  const id = hooks.id ?? makeRunId(options.scenario, options.profile);
   const dir = createRunDir(id, options.out, hooks.cwd);
   const step = hooks.onStep ?? (() => {});
   const startedAt = new Date();
@@ -101,7 +109,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
         defects: options.defects,
         port: 0,
         billingPort: 0,
-        env: { LOG_LEVEL: 'warn', ...env },
+        env: { LOG_LEVEL: 'warn', ...env, ...hooks.stackEnv },
         clockSpeed: CLOCK_SPEED ? Number(CLOCK_SPEED) : 1,
         output: { file: join(dir, 'target.log') },
       });
@@ -165,7 +173,8 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     engine?.exitCode ?? EXIT_OK,
     engine?.summary ?? null,
     invariants,
-    engineError ?? engine?.error,
+    // The engine's own error names a run that went wrong; with 0 or 99 it only repeats the verdict.
+    engineError ?? (engine && engine.exitCode !== 0 && engine.exitCode !== 99 ? engine.error : undefined),
     options.scenario,
   );
 
@@ -197,8 +206,9 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     },
   };
   if (knee !== undefined) meta.knee = knee;
+  if (hooks.meta?.verification) meta.verification = hooks.meta.verification;
   writeRunJson(dir, meta);
-  await renderReportsIfAvailable(dir, step);
+  if (hooks.renderReport !== false) await renderReportsIfAvailable(dir, step);
   return { id, dir, verdict, meta, invariants: invariants?.invariants ?? null };
 }
 

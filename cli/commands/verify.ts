@@ -38,15 +38,17 @@ export function registerVerify(program: Command): void {
     });
 }
 
-export async function verifyCommand(scenario: string, flags: VerifyFlags): Promise<number> {
+/** `prelude`: a line to print once the flags are known to be good (the demo says what it runs). */
+export async function verifyCommand(scenario: string, flags: VerifyFlags, prelude?: string): Promise<number> {
   let options: VerifyOptions;
   try {
     options = parseVerifyOptions(scenario, flags);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`paspor-lab verify: ${error.message}\n`);
+    process.stderr.write(`paspor-lab ${prelude ? 'demo' : 'verify'}: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  if (prelude) process.stderr.write(`${prelude}\n`);
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);

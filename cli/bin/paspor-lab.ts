@@ -15,6 +15,7 @@ const program = new Command('paspor-lab')
 registerServe(program);
 registerRun(program);
 registerVerify(program);
+(await import('../commands/report.ts')).registerReport(program);
 registerDemo(program);
 registerK6(program);
 

@@ -3,13 +3,16 @@
 // into the run folder.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type History, loadHistory } from './history.ts';
+import type { Lang } from './i18n/index.ts';
 import { translator } from './i18n/index.ts';
 import { loadReportModel, type RenderInternals } from './load.ts';
+import { renderHistoryHtml, renderHistoryMarkdown } from './render/history.ts';
 import { renderHtml } from './render/html.ts';
 import { type PdfOutcome, renderJson, renderVerificationJson } from './render/json.ts';
 import { renderMarkdown } from './render/markdown.ts';
 import { CHROMIUM_PATH, chromiumAvailable, htmlToPdf, PdfRenderError } from './render/pdf.ts';
-import { renderVerificationHtml } from './render/verification-html.ts';
+import { outcomeSentence, renderVerificationHtml, verificationOk } from './render/verification-html.ts';
 import { renderVerificationMarkdown } from './render/verification-md.ts';
 import { loadVerificationView, type VerificationView } from './verification.ts';
 
@@ -91,35 +94,52 @@ async function writeReports(
   return { files };
 }
 
+/** What was written, and the verdict in one line (for a command line: ok means exit 0). */
+export interface Rendered {
+  files: string[];
+  ok: boolean;
+  badge: string;
+  sentence: string;
+}
+
 async function renderRunReports(
   runDir: string,
   options: RenderOptions & RenderInternals = {},
-): Promise<{ files: string[] }> {
+): Promise<Rendered> {
   const lang = options.lang ?? 'en';
   const formats = options.formats ?? ALL_FORMATS;
   checkFormats(formats);
   const tr = translator(lang);
   const model = await loadReportModel(runDir, { ...options, lang });
-  return writeReports(runDir, formats, options.chromiumPath ?? CHROMIUM_PATH, {
+  const { files } = await writeReports(runDir, formats, options.chromiumPath ?? CHROMIUM_PATH, {
     html: (problem) => renderHtml(tr, model, problem),
     md: (problem) => renderMarkdown(tr, model, problem),
     json: (pdf) => renderJson(tr, model, pdf),
   });
+  const ok = model.status === 'pass' || model.status === 'proven';
+  return { files, ok, badge: tr.t(`status.${model.status}`), sentence: model.sentence };
 }
 
 /** The comparison report of a verification folder (verification.json and its runs/), written into it. */
 export async function renderVerificationReports(
   view: VerificationView,
   options: Omit<RenderOptions, 'baselineDir'> & RenderInternals = {},
-): Promise<{ files: string[] }> {
+): Promise<Rendered> {
   const formats = options.formats ?? ALL_FORMATS;
   checkFormats(formats);
   const tr = translator(options.lang ?? 'en');
-  return writeReports(view.dir, formats, options.chromiumPath ?? CHROMIUM_PATH, {
+  const { files } = await writeReports(view.dir, formats, options.chromiumPath ?? CHROMIUM_PATH, {
     html: (problem) => renderVerificationHtml(tr, view, problem),
     md: (problem) => renderVerificationMarkdown(tr, view, problem),
     json: (pdf) => renderVerificationJson(tr, view, pdf),
   });
+  const ok = verificationOk(view);
+  return {
+    files,
+    ok,
+    badge: tr.t(ok ? 'vstatus.verified' : 'vstatus.not-verified'),
+    sentence: outcomeSentence(tr, view),
+  };
 }
 
 /**
@@ -129,7 +149,7 @@ export async function renderVerificationReports(
 export async function renderReports(
   dir: string,
   options: RenderOptions & RenderInternals = {},
-): Promise<{ kind: 'run' | 'verification'; files: string[] }> {
+): Promise<{ kind: 'run' | 'verification' } & Rendered> {
   checkFormats(options.formats ?? ALL_FORMATS);
   translator(options.lang ?? 'en'); // an unknown language is refused before anything is read
   const view = await loadVerificationView(dir, options);
@@ -145,9 +165,40 @@ export async function renderReports(
 }
 
 export { type CompareResult, compareRunFolders } from './compare.ts';
-export type { Lang } from './i18n/index.ts';
 export { loadReportModel, type RenderInternals } from './load.ts';
 export { RunFolderError } from './run-folder.ts';
 export { DEFAULT_SLO_TARGETS, type SloTargets } from './slo.ts';
 export type { VerdictStatus } from './verdict.ts';
+export type { Lang };
 export { ALL_FORMATS };
+
+/** The history page of a runs folder: history.html and history.md, written into that folder. */
+export async function renderHistory(
+  dir: string,
+  options: { scenario?: string | null; lang?: Lang; formats?: ReportFormat[]; generatedAt?: string } = {},
+): Promise<{ files: string[]; history: History }> {
+  const formats = options.formats ?? ['html', 'md'];
+  checkFormats(formats);
+  const other = formats.filter((f) => f !== 'html' && f !== 'md');
+  if (other.length > 0) {
+    throw new ReportOptionsError(
+      `the history is one HTML page and Markdown: drop --format ${other.join(',')}`,
+    );
+  }
+  const tr = translator(options.lang ?? 'en');
+  const history = await loadHistory(dir, options.scenario ?? null);
+  const generatedAt = options.generatedAt ?? new Date().toISOString();
+  const files: string[] = [];
+  const outputs: Array<[string, string]> = [];
+  if (formats.includes('html')) outputs.push(['history.html', renderHistoryHtml(tr, history, generatedAt)]);
+  if (formats.includes('md')) outputs.push(['history.md', renderHistoryMarkdown(tr, history, generatedAt)]);
+  for (const [name, text] of outputs) {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    files.push(path);
+  }
+  return { files, history };
+}
+
+export type { History };
+export { loadHistory };

@@ -311,6 +311,15 @@ export const en = {
   'vcharts.overTime': 'Over time: the first run of each side',
   'vnote.missingRun': 'The run folder {dir} named in verification.json could not be read.',
   'series.violations': 'violations',
+  hverdict:
+    '{count} runs from {first} to {last}: {passed} passed, {failed} failed. The latest, {latest}, {verdict}.',
+  'hverdict.passed': 'passed',
+  'hverdict.failed': 'failed',
+  hlead:
+    'Each row is one run, oldest first; the charts follow the headline figures from run to run, one line per profile.',
+  hbadge: 'HISTORY',
+  'col.verdictRun': 'Verdict',
+  'col.violationsShort': 'Invariant violations',
 } as const;
 
 export type MessageKey = keyof typeof en;

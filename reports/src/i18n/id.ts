@@ -326,4 +326,13 @@ export const id: Record<MessageKey, string> = {
   'vcharts.overTime': 'Sepanjang waktu: uji pertama dari setiap pihak',
   'vnote.missingRun': 'Folder uji {dir} yang disebut dalam verification.json tidak dapat dibaca.',
   'series.violations': 'pelanggaran',
+  hverdict:
+    '{count} uji dari {first} sampai {last}: {passed} lulus, {failed} gagal. Uji terakhir, {latest}, {verdict}.',
+  'hverdict.passed': 'lulus',
+  'hverdict.failed': 'gagal',
+  hlead:
+    'Setiap baris adalah satu uji, dari yang terlama; grafik mengikuti angka utama dari uji ke uji, satu garis per profil.',
+  hbadge: 'RIWAYAT',
+  'col.verdictRun': 'Hasil',
+  'col.violationsShort': 'Pelanggaran invarian',
 };

@@ -100,7 +100,7 @@ export const RunReportJson = Type.Object(
     baseline: Nullable(RunSummary),
     pdf: Pdf,
   },
-  { $id: 'report.json#run', additionalProperties: false },
+  { additionalProperties: false },
 );
 
 const Claim = Type.Object({
@@ -155,7 +155,7 @@ export const VerificationReportJson = Type.Object(
     missingRuns: Type.Array(Type.String()),
     pdf: Pdf,
   },
-  { $id: 'report.json#verification', additionalProperties: false },
+  { additionalProperties: false },
 );
 
 export const ReportJson = Type.Union([RunReportJson, VerificationReportJson], {

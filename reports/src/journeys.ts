@@ -126,10 +126,20 @@ function seat(ev: JourneyEvidence): Journey {
     });
   }
   const broken = findings.length > 0;
+  // The booking SLOs that broke, in one finding: a manager reads one sentence, not three.
   const risks: Finding[] = [];
-  for (const id of ['availability', 'latencyP95', 'latencyP99'] as const) {
-    const s = sloBroken(ev, id);
-    if (s?.worst) risks.push({ key: `seat.slo.${id}`, params: { met: s.met, measured: s.measured } });
+  const broke = (['availability', 'latencyP95', 'latencyP99'] as const)
+    .map((id) => [id, sloBroken(ev, id)] as const)
+    .filter(([, s]) => s?.worst);
+  if (broke.length > 0) {
+    risks.push({
+      key: 'seat.sloBroken',
+      params: {
+        slos: broke.map(([id]) => id).join(','),
+        met: Math.min(...broke.map(([, s]) => s?.met ?? 0)),
+        measured: Math.max(...broke.map(([, s]) => s?.measured ?? 0)),
+      },
+    });
   }
   findings.push(...risks);
   const checked = ev.invariants !== null;

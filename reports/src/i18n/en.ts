@@ -136,11 +136,7 @@ export const en = {
   'finding.seat.oversold': '{slots} slots were sold beyond their capacity{inRuns}.',
   'finding.seat.duplicate': '{niks} NIKs hold more than one active booking{inRuns}.',
   'finding.seat.notConserved': 'The seat count of {slots} slots no longer adds up{inRuns}.',
-  'finding.seat.slo.availability':
-    'Booking requests failed more often than the 99.5% objective allows{metRuns}.',
-  'finding.seat.slo.latencyP95':
-    'Booking answers were too slow: the 95th percentile was over 500 ms{metRuns}.',
-  'finding.seat.slo.latencyP99': 'Booking answers were too slow: the 99th percentile was over 1 s{metRuns}.',
+  'finding.seat.sloBroken': 'Booking answers broke the objectives of {slos}{metRuns}.',
   'finding.seat.untested': 'These runs booked no seat and checked no quota.',
   'finding.seat.unchecked':
     'Bookings were answered in time, but the quota was not checked afterwards (no invariants.json).',

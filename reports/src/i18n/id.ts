@@ -140,12 +140,7 @@ export const id: Record<MessageKey, string> = {
   'finding.seat.oversold': 'Sebanyak {slots} slot terisi melebihi kuotanya{inRuns}.',
   'finding.seat.duplicate': 'Sebanyak {niks} NIK memiliki lebih dari satu permohonan aktif{inRuns}.',
   'finding.seat.notConserved': 'Jumlah kuota pada {slots} slot tidak lagi sesuai{inRuns}.',
-  'finding.seat.slo.availability':
-    'Permintaan pemesanan lebih sering gagal daripada batas sasaran 99,5%{metRuns}.',
-  'finding.seat.slo.latencyP95':
-    'Jawaban pemesanan terlalu lambat: persentil ke-95 melebihi 500 ms{metRuns}.',
-  'finding.seat.slo.latencyP99':
-    'Jawaban pemesanan terlalu lambat: persentil ke-99 melebihi 1 detik{metRuns}.',
+  'finding.seat.sloBroken': 'Jawaban pemesanan melanggar sasaran {slos}{metRuns}.',
   'finding.seat.untested': 'Uji ini tidak melakukan pemesanan dan tidak memeriksa kuota.',
   'finding.seat.unchecked':
     'Pemesanan dijawab tepat waktu, tetapi kuota tidak diperiksa sesudahnya (tidak ada invariants.json).',

@@ -38,6 +38,10 @@ export interface ChartSpec {
   bands?: Band[];
   /** Series drawn as areas stacked on one another (outcomes that add up to a whole). */
   stacked?: boolean;
+  /** 'data': the y axis starts near the lowest value rather than 0 (a share that lives near 100%). */
+  yFrom?: 'zero' | 'data';
+  /** The top of the y axis at most this (a share never passes 100%). */
+  yCap?: number;
   width?: number;
   height?: number;
 }
@@ -128,7 +132,7 @@ export function lineChartSvg(spec: ChartSpec): string {
         }),
       )
     : null;
-  const yMax = Math.max(
+  let yMax = Math.max(
     ...(stacked
       ? stacked.flatMap((layer) => layer.map((d) => d[1]))
       : drawn.flatMap((s) => s.points.map((p) => p.y))),
@@ -138,8 +142,13 @@ export function lineChartSvg(spec: ChartSpec): string {
     .domain([xMin, xMax > xMin ? xMax : xMin + 1])
     .range([MARGIN.left, width - MARGIN.right])
     .nice();
+  if (spec.yCap !== undefined) yMax = Math.min(yMax, spec.yCap);
+  const lows = [...drawn.flatMap((s) => s.points.map((p) => p.y)), ...(spec.refLines ?? []).map((r) => r.y)];
+  const yLow = Math.min(...lows);
+  const yMin =
+    spec.yFrom === 'data' && !stacked ? Math.max(0, yLow - (yMax - yLow) * 0.15 || yLow * 0.99) : 0;
   const y = scaleLinear()
-    .domain([0, yMax > 0 ? yMax : 1])
+    .domain([yMin, yMax > yMin ? yMax : yMin + 1])
     .range([height - MARGIN.bottom, top])
     .nice();
   const formatY = spec.formatY ?? y.tickFormat(5);
@@ -193,8 +202,8 @@ export function lineChartSvg(spec: ChartSpec): string {
       parts.push(
         `<path class="series" d="${path(sorted) ?? ''}" fill="none" stroke="${s.color}" stroke-width="1.8"${dash}><title>${e(s.label)}</title></path>`,
       );
-      // A lone point draws no line: mark it so it is seen.
-      if (sorted.length < 3) {
+      // A lone point draws no line, and a few points are runs a reader counts: mark each.
+      if (sorted.length <= 12) {
         for (const p of sorted) {
           parts.push(
             `<path d="${dot}" transform="translate(${x(p.x).toFixed(1)},${y(p.y).toFixed(1)})" fill="${s.color}"/>`,

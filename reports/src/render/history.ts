@@ -7,6 +7,7 @@ import { escapeHtml as e } from './escape.ts';
 import { table } from './markdown.ts';
 import { htmlTable, page } from './page.ts';
 
+const KNOWN_COLORS: Record<string, string> = { hardened: '#0969da', legacy: '#8c959f' };
 const PROFILE_COLORS = ['#0969da', '#8c959f', '#bf8700', '#8250df', '#1a7f37', '#cf222e'];
 
 function figure(
@@ -58,7 +59,8 @@ function trendCharts(tr: Translator, entries: HistoryEntry[]): string[] {
     const series = (pick: (r: HistoryEntry) => number | null | undefined): ChartSeries[] =>
       profiles.map((profile, i) => ({
         label: profile,
-        color: PROFILE_COLORS[i % PROFILE_COLORS.length] ?? '#0969da',
+        // The fix in blue, the field's failures in grey, as in the run reports.
+        color: KNOWN_COLORS[profile] ?? PROFILE_COLORS[i % PROFILE_COLORS.length] ?? '#0969da',
         points: runs.flatMap((r, x) => {
           const y = pick(r);
           return (r.profile ?? '—') === profile && y !== null && y !== undefined ? [{ x: x + 1, y }] : [];
@@ -78,6 +80,8 @@ function trendCharts(tr: Translator, entries: HistoryEntry[]): string[] {
         title: `${tr.t('hchart.availability')} · ${scenario}`,
         series: series((r) => r.figures.availability),
         formatY: (v: number) => tr.percent(v, 1),
+        yFrom: 'data' as const,
+        yCap: 1,
         refLines: [{ y: 0.995, label: tr.t('chart.sloLine', { value: '99.5%' }) }],
       },
       {

@@ -12,7 +12,13 @@ export function findingText(tr: Translator, finding: Finding): string {
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(p)) {
     if (name === 'share' && typeof value === 'number') params[name] = tr.percent(value, 2);
-    else if (name === 'date' && typeof value === 'string') params[name] = tr.date(value);
+    else if (name === 'slos' && typeof value === 'string') {
+      params[name] = tr.list(
+        value
+          .split(',')
+          .map((id) => (tr.has(`sloShort.${id}`) ? tr.t(`sloShort.${id}` as 'sloShort.availability') : id)),
+      );
+    } else if (name === 'date' && typeof value === 'string') params[name] = tr.date(value);
     else if (name === 'session' && typeof value === 'string') {
       params[name] = tr.has(`session.${value}`) ? tr.t(`session.${value}` as 'session.PAGI') : value;
     } else params[name] = typeof value === 'number' ? tr.number(value, 0) : value;

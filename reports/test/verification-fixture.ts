@@ -2,51 +2,17 @@
 // under runs/, interleaved A B A B, and verification.json decided by the real statistics
 // (reports/src/stats) from the evidence of those very folders.
 import { mkdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+// The evidence `paspor-lab verify` itself takes from a run folder, so the fixture cannot drift from it.
+import { evidenceOf } from '../../cli/src/verification.ts';
 import { writeVerification } from '../src/contract/files.ts';
-import { judgeRun } from '../src/contract/judge.ts';
 import type { RunEvidence, SideSetup, Verification } from '../src/contract/schemas.ts';
-import { SLO_CLAIM_IDS } from '../src/contract/schemas.ts';
-import { bookingAttempts } from '../src/model.ts';
 import { readRunFolder } from '../src/run-folder.ts';
 import { judgeVerification, methods } from '../src/stats/verdicts.ts';
-import { type Profile, writeRunFolder } from './fixtures.ts';
+import { type Profile, runJson, writeRunFolder } from './fixtures.ts';
 
 async function evidence(root: string, dir: string, side: 'baseline' | 'candidate', order: number) {
-  const folder = await readRunFolder(dir);
-  const judged = judgeRun({
-    scenario: folder.meta.scenario,
-    summary: folder.summary,
-    invariants: folder.invariants,
-    runError: folder.meta.error,
-  });
-  const slos: RunEvidence['slos'] = {};
-  for (const slo of judged.slos) {
-    if ((SLO_CLAIM_IDS as readonly string[]).includes(slo.id)) {
-      slos[slo.id] = {
-        value: slo.value,
-        ok: slo.ok,
-        op: slo.op,
-        target: slo.target,
-        unit: slo.unit,
-        source: slo.source,
-      };
-    }
-  }
-  const ev: RunEvidence = {
-    id: folder.meta.id,
-    dir: relative(root, dir),
-    side,
-    order,
-    startedAt: folder.meta.startedAt ?? '',
-    endedAt: folder.meta.endedAt ?? '',
-    exitCode: judged.exitCode,
-    passed: judged.passed,
-    attempts: bookingAttempts(folder) ?? 0,
-    slos,
-    invariants: folder.invariants?.invariants.map(({ name, violations }) => ({ name, violations })) ?? null,
-  };
-  return ev;
+  return evidenceOf(await readRunFolder(dir), side, order, root);
 }
 
 /** Writes `<parent>/<id>/` with `runs` runs a side of `baseline` against `candidate`; returns its path. */
@@ -80,15 +46,7 @@ export async function writeVerificationFolder(
   const baseline = setup(sides.baseline, ev.baseline);
   const candidate = setup(sides.candidate, ev.candidate);
   const judged = judgeVerification('quota-rush', baseline, candidate);
-  const machine = {
-    hostname: 'ci-runner',
-    platform: 'linux',
-    release: '6.1.0',
-    arch: 'x64',
-    cpus: 2,
-    cpuModel: 'AMD EPYC 7B13',
-    memoryBytes: 25_769_803_776,
-  };
+  const machine = runJson('legacy', 'x').machine;
   const facts = (list: RunEvidence[]) => ({
     attempts: list.reduce((sum, r) => sum + r.attempts, 0),
     violations: {},

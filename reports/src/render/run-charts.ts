@@ -65,14 +65,17 @@ function prefixed(tr: Translator, side: RunSide, label: string): string {
 const SERVER_STATUS = 'http_server_request_duration_seconds_count';
 const OUTCOMES = 'mpaspor_booking_attempts_total';
 
-function latencyChart(tr: Translator, sides: RunSide[], targets: SloTargets, common: Common): ChartSpec {
+/** p50 (one run only), p95 and p99 of each side: the baseline dashed in greys, the candidate in blues. */
+function percentileSeries(
+  tr: Translator,
+  sides: RunSide[],
+  pick: (side: RunSide) => { p50: XY[]; p95: XY[]; p99: XY[] },
+): ChartSeries[] {
   const series: ChartSeries[] = [];
   for (const side of sides) {
-    const l = latencySeries(side.folder.timeseries);
+    const l = pick(side);
     const base = side.role === 'baseline';
-    if (sides.length === 1) {
-      series.push({ label: 'p50', points: l.p50, color: PALETTE.p50 });
-    }
+    if (sides.length === 1) series.push({ label: 'p50', points: l.p50, color: PALETTE.p50 });
     series.push(
       {
         label: prefixed(tr, side, 'p95'),
@@ -88,6 +91,11 @@ function latencyChart(tr: Translator, sides: RunSide[], targets: SloTargets, com
       },
     );
   }
+  return series;
+}
+
+function latencyChart(tr: Translator, sides: RunSide[], targets: SloTargets, common: Common): ChartSpec {
+  const series = percentileSeries(tr, sides, (side) => latencySeries(side.folder.timeseries));
   return {
     ...common,
     title: tr.t('chart.latencySlo'),
@@ -127,26 +135,7 @@ function outcomesChart(tr: Translator, side: RunSide, common: Common): ChartSpec
 }
 
 function codeWaitChart(tr: Translator, sides: RunSide[], targets: SloTargets, common: Common): ChartSpec {
-  const series: ChartSeries[] = [];
-  for (const side of sides) {
-    const w = paymentCodeWaitSeries(side.folder.timeseries);
-    const base = side.role === 'baseline';
-    if (sides.length === 1) series.push({ label: 'p50', points: w.p50, color: PALETTE.p50 });
-    series.push(
-      {
-        label: prefixed(tr, side, 'p95'),
-        points: w.p95,
-        color: base ? PALETTE.base95 : PALETTE.p95,
-        dashed: base,
-      },
-      {
-        label: prefixed(tr, side, 'p99'),
-        points: w.p99,
-        color: base ? PALETTE.base99 : PALETTE.p99,
-        dashed: base,
-      },
-    );
-  }
+  const series = percentileSeries(tr, sides, (side) => paymentCodeWaitSeries(side.folder.timeseries));
   return {
     ...common,
     title: tr.t('chart.codeWait'),

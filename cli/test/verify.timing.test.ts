@@ -15,9 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** Six short runs take ~75 s on an idle 2-core machine; the bound holds on one 3x slower and busy. */
 const TEST_TIMEOUT = 900_000;
 
-async function cli(
-  args: string[],
-): Promise<{
+async function cli(args: string[]): Promise<{
   code: number | null;
   stdout: string;
   stderr: string;

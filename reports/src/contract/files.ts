@@ -2,11 +2,11 @@
 // is checked against its schema on the way out, so a folder on disk always follows the contract.
 
 import { writeFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { RunFolderError } from './run-folder.ts';
+import { parseJson, RunFolderError, readText } from './run-folder.ts';
 import { InvariantsJson, RunJson, Verification } from './schemas.ts';
 
 export const RUN_FILES = {
@@ -70,27 +70,9 @@ export async function writeVerification(dir: string, verification: Verification)
 /** Reads verification.json of a verification folder; null when the folder has none (a run folder). */
 export async function readVerification(dir: string): Promise<Verification | null> {
   const path = join(dir, VERIFICATION_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new RunFolderError(
-      'RUN_FOLDER_UNREADABLE',
-      path,
-      `cannot read ${path}: ${(error as Error).message}`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new RunFolderError(
-      'RUN_FOLDER_INVALID',
-      path,
-      `${path} is not valid JSON: ${(error as Error).message}`,
-    );
-  }
+  const text = await readText(path);
+  if (text === null) return null;
+  const json = parseJson(text, path);
   const problem = schemaErrors(Verification, json);
   if (problem)
     throw new RunFolderError('RUN_FOLDER_INVALID', path, `${path} does not follow the contract: ${problem}`);

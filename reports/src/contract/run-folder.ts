@@ -247,7 +247,8 @@ export function parseServerSamples(text: string): ServerSample[] {
   return samples;
 }
 
-async function readText(path: string): Promise<string | null> {
+/** The file's text, or null when it does not exist; any other failure is RUN_FOLDER_UNREADABLE. */
+export async function readText(path: string): Promise<string | null> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
@@ -260,7 +261,7 @@ async function readText(path: string): Promise<string | null> {
   }
 }
 
-function parseJson(text: string, path: string): unknown {
+export function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -5,7 +5,9 @@ import { registerDemo } from '../commands/demo.ts';
 import { registerDoctor } from '../commands/doctor.ts';
 import { registerK6 } from '../commands/k6.ts';
 import { registerRun } from '../commands/run.ts';
+import { registerReport } from '../commands/report.ts';
 import { registerServe } from '../commands/serve.ts';
+import { registerVerify } from '../commands/verify.ts';
 import { oneLineError, withExitCodes } from './help.ts';
 
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
 
   registerServe(program);
   registerRun(program);
+  registerVerify(program);
+  registerReport(program);
   registerDemo(program);
   registerK6(program);
   registerDoctor(program);

@@ -1,11 +1,7 @@
-// The terminal progress line: rewritten in place on a terminal, one line every few seconds in a log.
+// The progress of one run on the terminal: the runner's cli-progress bars (load-runner/src/outputs/
+// progress.ts) under a label such as "[quota-rush legacy 1/3]", with the run's steps as lines above.
+import { type ProgressOptions, TerminalProgress } from '../../load-runner/src/outputs/progress.ts';
 import type { Progress } from './engines/types.ts';
-
-export function formatProgress(label: string, p: Progress): string {
-  const elapsed = (p.elapsedMs / 1000).toFixed(0);
-  const total = p.totalMs === null ? '?' : (p.totalMs / 1000).toFixed(0);
-  return `${label} ${p.scenario} ${elapsed}s/${total}s  vus ${p.vus}  iterations ${p.iterations}  ${p.ratePerSec.toFixed(1)}/s  failures ${p.failures}`;
-}
 
 export interface ProgressPrinter {
   update(p: Progress): void;
@@ -16,30 +12,21 @@ export interface ProgressPrinter {
 export function progressPrinter(
   label: string,
   stream: NodeJS.WriteStream = process.stderr,
-  logEveryMs = 5000,
+  logEveryMs: ProgressOptions['logEveryMs'] = 5000,
 ): ProgressPrinter {
-  const tty = stream.isTTY === true;
-  let last = 0;
-  let open = false;
+  let bars: TerminalProgress | null = null;
   return {
     update(p) {
-      const line = formatProgress(label, p);
-      if (tty) {
-        stream.write(`\r\x1b[2K${line}`);
-        open = true;
-      } else if (Date.now() - last >= logEveryMs) {
-        last = Date.now();
-        stream.write(`${line}\n`);
-      }
+      bars ??= new TerminalProgress(stream, { label, logEveryMs });
+      bars.update([p]);
     },
     note(line) {
-      if (open) stream.write('\n');
-      open = false;
-      stream.write(`${label} ${line}\n`);
+      if (bars) bars.log(`${label} ${line}`);
+      else stream.write(`${label} ${line}\n`);
     },
     done() {
-      if (open) stream.write('\n');
-      open = false;
+      bars?.stop();
+      bars = null;
     },
   };
 }

@@ -1,19 +1,13 @@
-// The run folder (ARCHITECTURE.md): where one run's evidence lands. This module names the folder and
-// writes run.json and invariants.json; the engine writes summary.json and timeseries.ndjson, the
-// sampler server.ndjson, the report renderer report.*.
+// Where one run's evidence lands (docs/ARCHITECTURE.md, "The run folder"): this names the folder and
+// gathers run.json's facts (git, machine, versions); the files' shapes live in reports/src/contract/.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { RunJson } from '../../reports/src/contract/index.ts';
 
-export const RUN_FILES = {
-  run: 'run.json',
-  summary: 'summary.json',
-  timeseries: 'timeseries.ndjson',
-  server: 'server.ndjson',
-  invariants: 'invariants.json',
-} as const;
+export { RUN_FILES, writeJson } from '../../reports/src/contract/index.ts';
 
 /** e.g. 20261128-103015-quota-rush-legacy-3fa2: sortable by time, readable, unique. */
 export function makeRunId(scenario: string, profile: string, now: Date = new Date()): string {
@@ -27,37 +21,8 @@ export function createRunDir(id: string, out: string | undefined, cwd = process.
   return dir;
 }
 
-export interface RunMetadata {
-  id: string;
-  scenario: string;
-  short: boolean;
-  profile: string;
-  defects: string[];
-  engine: string;
-  target: { url: string; billingUrl: string; startedByRun: boolean };
-  startedAt: string;
-  endedAt: string;
-  versions: Record<string, string>;
-  git: { commit: string | null; dirty: boolean | null };
-  machine: {
-    hostname: string;
-    platform: string;
-    release: string;
-    arch: string;
-    cpus: number;
-    cpuModel: string;
-    memoryBytes: number;
-  };
-  verdict: {
-    exitCode: number;
-    passed: boolean;
-    failedThresholds: string[];
-    violatedInvariants: { name: string; violations: number }[];
-    error?: string;
-  };
-  /** breakpoint only: the offered arrival rate (iterations/s) when the first SLO broke. */
-  knee?: { ratePerSec: number; atSecond: number; reason: string } | null;
-}
+/** run.json, as the contract declares it. */
+export type RunMetadata = RunJson;
 
 function git(args: string[], cwd: string): string | null {
   try {
@@ -95,10 +60,4 @@ export function toolVersions(repoRoot: string, extra: Record<string, string> = {
     // A copy without package.json still runs; the version is then unknown.
   }
   return { 'paspor-lab': harness, node: process.version, ...extra };
-}
-
-export function writeJson(dir: string, name: string, value: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
-  return path;
 }

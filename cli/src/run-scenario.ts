@@ -3,6 +3,7 @@
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RUN_FILES, writeInvariantsJson, writeRunJson } from '../../reports/src/contract/index.ts';
 import { type Stack, startStack } from '../../target-api/serve.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../target-api/shared/scratch-database.ts';
 import { runEmbedded } from './engines/embedded.ts';
@@ -14,15 +15,13 @@ import {
   gitState,
   machineInfo,
   makeRunId,
-  RUN_FILES,
   type RunMetadata,
   toolVersions,
-  writeJson,
 } from './run-folder.ts';
 import type { RunOptions } from './run-options.ts';
 import { breakpointRamp, SCENARIOS } from './scenarios.ts';
 import { startServerSampler } from './server-samples.ts';
-import { EXIT_COULD_NOT_RUN, type InvariantLike, judge, type SummaryLike, type Verdict } from './verdict.ts';
+import { EXIT_OK, type InvariantLike, judge, type Verdict } from './verdict.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,6 +32,14 @@ export interface RunHooks {
   signal?: AbortSignal;
   /** Where the run folder goes when --out is absent (default: the current directory's runs/). */
   cwd?: string;
+  /** More environment for the started stack (a verification's PGLITE_DATA_DIR). */
+  stackEnv?: Record<string, string>;
+  /** More fields for run.json (a verification's side and order). */
+  meta?: Pick<RunMetadata, 'verification'>;
+  /** Render report.* into the run folder (default true; a verification renders one comparison instead). */
+  renderReport?: boolean;
+  /** The run id (default: made from the scenario, profile and time). */
+  id?: string;
 }
 
 export interface RunOutcome {
@@ -72,7 +79,7 @@ async function adminGet<T>(url: string, token: string, timeoutMs = 90_000): Prom
 
 export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
   const spec = SCENARIOS[options.scenario];
-  const id = makeRunId(options.scenario, options.profile);
+  const id = hooks.id ?? makeRunId(options.scenario, options.profile);
   const dir = createRunDir(id, options.out, hooks.cwd);
   const step = hooks.onStep ?? (() => {});
   const startedAt = new Date();
@@ -103,7 +110,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
         port: 0,
         billingPort: 0,
         // The user's LOG_LEVEL, else the services' own default (info): target.log has the access lines.
-        env: { LOG_LEVEL: process.env.LOG_LEVEL || 'info', ...env },
+        env: { LOG_LEVEL: process.env.LOG_LEVEL || 'info', ...env, ...hooks.stackEnv },
         clockSpeed: CLOCK_SPEED ? Number(CLOCK_SPEED) : 1,
         output: { file: join(dir, 'target.log') },
       });
@@ -149,7 +156,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     }
     try {
       invariants = await adminGet<InvariantsAnswer>(`${target.apiUrl}/admin/invariants`, target.adminToken);
-      writeJson(dir, RUN_FILES.invariants, invariants);
+      writeInvariantsJson(dir, invariants);
     } catch (error) {
       engineError ??= `the invariants could not be read: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -163,20 +170,15 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     await database?.drop();
   }
 
-  const summary = (engine?.summary ?? null) as SummaryLike | null;
-  let verdict = judge(
-    engine?.exitCode ?? EXIT_COULD_NOT_RUN,
-    summary,
-    invariants?.invariants ?? null,
-    engine?.error,
+  // An engine that threw left no exit code: the run could not be done, for engineError's reason.
+  const verdict = judge(
+    engine?.exitCode ?? EXIT_OK,
+    engine?.summary ?? null,
+    invariants,
+    // The engine's own error names a run that went wrong; with 0 or 99 it only repeats the verdict.
+    engineError ?? (engine && engine.exitCode !== 0 && engine.exitCode !== 99 ? engine.error : undefined),
+    options.scenario,
   );
-  if (engineError)
-    verdict = {
-      ...verdict,
-      exitCode: verdict.exitCode === 0 || verdict.exitCode === 99 ? EXIT_COULD_NOT_RUN : verdict.exitCode,
-      passed: false,
-      error: engineError,
-    };
 
   let knee: Knee | null | undefined;
   const timeseriesPath = join(dir, RUN_FILES.timeseries);
@@ -206,8 +208,9 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     },
   };
   if (knee !== undefined) meta.knee = knee;
-  writeJson(dir, RUN_FILES.run, meta);
-  await renderReportsIfAvailable(dir, step);
+  if (hooks.meta?.verification) meta.verification = hooks.meta.verification;
+  writeRunJson(dir, meta);
+  if (hooks.renderReport !== false) await renderReportsIfAvailable(dir, step);
   return { id, dir, verdict, meta, invariants: invariants?.invariants ?? null };
 }
 

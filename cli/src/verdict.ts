@@ -1,88 +1,51 @@
-// The verdict of one run: every threshold and every invariant must hold. Pure, so it is tested alone.
+// The CLI's view of one run's verdict: the judgement itself is the contract's `judgeRun`
+// (reports/src/contract/judge.ts); this keeps the engine-facing call and the one terminal line.
+import {
+  type InvariantReport,
+  judgeRun,
+  parseInvariants,
+  parseSummary,
+  type RunJudgement,
+} from '../../reports/src/contract/index.ts';
 
-export interface SummaryLike {
-  metrics: Record<string, { thresholds?: Record<string, { ok: boolean }> }>;
-}
+export { EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../../reports/src/contract/index.ts';
 
 export interface InvariantLike {
   name: string;
   violations: number;
 }
 
-export interface Verdict {
-  /** 0 all held; 99 a threshold or an invariant failed; anything else: the run could not be done. */
-  exitCode: number;
-  passed: boolean;
-  /** "metric{tags}: expression" of each failed threshold. */
-  failedThresholds: string[];
-  /** Invariants with at least one violation, with their counts. */
-  violatedInvariants: InvariantLike[];
-  /** Set when the run could not be judged (the engine failed, the invariants could not be read). */
-  error?: string;
-}
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 99;
-export const EXIT_COULD_NOT_RUN = 1;
-export const EXIT_USAGE = 2;
-
-export function failedThresholds(summary: SummaryLike): string[] {
-  const failed: string[] = [];
-  for (const [metric, data] of Object.entries(summary.metrics)) {
-    for (const [expression, result] of Object.entries(data.thresholds ?? {})) {
-      if (!result.ok) failed.push(`${metric}: ${expression}`);
-    }
-  }
-  return failed.sort();
-}
+export type Verdict = Pick<
+  RunJudgement,
+  'exitCode' | 'passed' | 'failedThresholds' | 'violatedInvariants' | 'error'
+> & {
+  /** The full judgement (reasons, SLOs) for callers that show more than one line. */
+  judgement: RunJudgement;
+};
 
 /**
- * Judges a finished run. `engineExit` is the runner's (or k6's) exit code: 0 and 99 are verdicts,
- * anything else (104 bad threshold, 107 script error, 108 aborted by the script...) means the run
- * itself went wrong, and that code is kept so it can be looked up in k6's documentation.
+ * Judges a finished run from what the engine returned. `engineExit` is the runner's (or k6's) exit
+ * code: 0 and 99 are verdicts, anything else (104 bad threshold, 107 script error, 108 aborted by the
+ * script...) means the run itself went wrong, and that code is kept so it can be looked up in k6's docs.
  */
 export function judge(
   engineExit: number,
-  summary: SummaryLike | null,
-  invariants: InvariantLike[] | null,
+  summary: unknown,
+  invariants: InvariantLike[] | { ok: boolean; invariants: InvariantLike[] } | null,
   engineError?: string,
+  scenario = 'unknown',
 ): Verdict {
-  const thresholds = summary ? failedThresholds(summary) : [];
-  const violated = (invariants ?? []).filter((i) => i.violations > 0);
-  if (engineExit !== 0 && engineExit !== 99) {
-    return {
-      exitCode: engineExit,
-      passed: false,
-      failedThresholds: thresholds,
-      violatedInvariants: violated,
-      error: `the load engine exited with code ${engineExit}${engineError ? `: ${engineError}` : ''}`,
-    };
-  }
-  if (summary === null) {
-    return {
-      exitCode: EXIT_COULD_NOT_RUN,
-      passed: false,
-      failedThresholds: [],
-      violatedInvariants: violated,
-      error: 'no summary was written',
-    };
-  }
-  if (invariants === null) {
-    return {
-      exitCode: EXIT_COULD_NOT_RUN,
-      passed: false,
-      failedThresholds: thresholds,
-      violatedInvariants: [],
-      error: 'the invariants could not be read from the target',
-    };
-  }
-  const failed = engineExit === 99 || thresholds.length > 0 || violated.length > 0;
-  return {
-    exitCode: failed ? EXIT_FAILED : EXIT_OK,
-    passed: !failed,
-    failedThresholds: thresholds,
-    violatedInvariants: violated,
-  };
+  const report: InvariantReport | null =
+    invariants === null ? null : parseInvariants(Array.isArray(invariants) ? { invariants } : invariants);
+  const judgement = judgeRun({
+    scenario,
+    summary: summary === null || summary === undefined ? null : parseSummary(summary),
+    invariants: report,
+    engineExit,
+    runError: engineError ?? null,
+  });
+  const { exitCode, passed, failedThresholds, violatedInvariants, error } = judgement;
+  return { exitCode, passed, failedThresholds, violatedInvariants, ...(error ? { error } : {}), judgement };
 }
 
 /** One line for the terminal: "PASS" or "FAIL: invariants a (3), b (1); thresholds x: p(95)<500". */
@@ -96,5 +59,7 @@ export function describeVerdict(verdict: Verdict): string {
     );
   }
   if (verdict.failedThresholds.length > 0) parts.push(`thresholds ${verdict.failedThresholds.join('; ')}`);
+  const slos = verdict.judgement.reasons.filter((r) => r.kind === 'slo').map((r) => r.key);
+  if (slos.length > 0 && verdict.failedThresholds.length === 0) parts.push(`SLOs ${slos.join(', ')}`);
   return `FAIL: ${parts.join('; ') || 'the engine reported a failed threshold'}`;
 }

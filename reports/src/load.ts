@@ -1,4 +1,5 @@
 // Reads the run folders and builds the report model: shared by renderReports and compareRunFolders.
+import { readFaultWindows, seriesOriginMs } from './faults.ts';
 import { isLang, type Lang, translator, UnknownLanguageError } from './i18n/index.ts';
 import { buildReportModel, type ReportModel } from './model.ts';
 import { readRunFolder } from './run-folder.ts';
@@ -21,9 +22,13 @@ export async function loadReportModel(
     readRunFolder(runDir),
     options.baselineDir ? readRunFolder(options.baselineDir) : Promise.resolve(null),
   ]);
+  const faultsOf = (folder: typeof candidate | null) =>
+    folder ? readFaultWindows(folder.dir, seriesOriginMs(folder.timeseries)) : Promise.resolve([]);
+  const [candidateFaults, baselineFaults] = await Promise.all([faultsOf(candidate), faultsOf(baseline)]);
   return buildReportModel({
     candidate,
     baseline,
+    faults: { candidate: candidateFaults, baseline: baselineFaults },
     tr: translator(lang),
     ...(options.targets ? { targets: options.targets } : {}),
     ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),

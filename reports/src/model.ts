@@ -1,17 +1,21 @@
 // Everything a report says, computed once from the run folders and shared by the HTML, Markdown and
 // JSON renderers so the three can never disagree. Pure: no I/O here.
+
+import { judgeRun } from './contract/judge.ts';
+import type { FaultWindow } from './faults.ts';
 import type { Translator } from './i18n/index.ts';
+import { assessJourneys, type Journey, type JourneyEvidence, runEvidence } from './journeys.ts';
 import type { InvariantResult, K6Check, K6Group, RunFolder } from './run-folder.ts';
+import { counterIncreases } from './server.ts';
 import {
-  computeSlos,
   DEFAULT_SLO_TARGETS,
-  listThresholds,
+  type ErrorBudget,
+  errorBudgets,
   type SloResult,
   type SloTargets,
   type ThresholdResult,
 } from './slo.ts';
 import {
-  assessRun,
   type Comparison,
   compareAssessments,
   type FailureReason,
@@ -27,6 +31,14 @@ export interface RunView {
   thresholds: ThresholdResult[];
   checks: Array<K6Check & { group: string }>;
   assessment: RunAssessment;
+  /** The error budget each measured SLO spent, and how fast. */
+  budgets: ErrorBudget[];
+  /** What the journeys are judged on; merged over runs in a verification. */
+  evidence: JourneyEvidence;
+  /** The three user journeys: ready, at risk, not ready or not tested. */
+  journeys: Journey[];
+  /** Windows of injected faults, to shade the charts (faults.ts). */
+  faults: FaultWindow[];
 }
 
 export interface ReportModel {
@@ -47,21 +59,68 @@ function flattenChecks(group: K6Group): Array<K6Check & { group: string }> {
   ];
 }
 
-export function buildRunView(folder: RunFolder, targets: SloTargets = DEFAULT_SLO_TARGETS): RunView {
-  const slos = computeSlos(folder.summary, folder.invariants, targets);
-  const thresholds = listThresholds(folder.summary);
+/** Counters a scenario keeps of its booking answers (load-scenarios/lib/metrics.ts). */
+const CLIENT_ATTEMPTS = ['seats_held', 'quota_exhausted', 'shed_responses', 'request_timeouts'];
+
+/**
+ * Booking attempts a run made: the service's own count of answers (every outcome label of
+ * mpaspor_booking_attempts_total) when it was sampled, else the scenario's counters of its answers.
+ */
+export function bookingAttempts(folder: RunFolder): number | null {
+  const increases = counterIncreases(folder.server);
+  let server = 0;
+  let seen = false;
+  for (const [key, value] of increases) {
+    if (key.startsWith('mpaspor_booking_attempts_total')) {
+      server += value;
+      seen = true;
+    }
+  }
+  if (seen) return server;
+  const client = CLIENT_ATTEMPTS.map((m) => folder.summary.metrics[m]?.values.count).filter(
+    (v): v is number => v !== undefined,
+  );
+  return client.length > 0 ? client.reduce((a, b) => a + b, 0) : null;
+}
+
+/** The service received payment notices: the pay journey was exercised. */
+function paymentsSeen(folder: RunFolder): boolean {
+  for (const [key, value] of counterIncreases(folder.server)) {
+    if (key.startsWith('mpaspor_payment_notices_total') && value > 0) return true;
+  }
+  return false;
+}
+
+export function buildRunView(
+  folder: RunFolder,
+  targets: SloTargets = DEFAULT_SLO_TARGETS,
+  faults: FaultWindow[] = [],
+): RunView {
+  // The one judgement of a run (contract/judge.ts); an old folder without invariants.json is a note.
+  const assessment = judgeRun({
+    scenario: folder.meta.scenario,
+    summary: folder.summary,
+    invariants: folder.invariants,
+    runError: folder.meta.error,
+    targets,
+    invariantsRequired: false,
+  });
+  const evidence = runEvidence({
+    slos: assessment.slos,
+    invariants: folder.invariants,
+    attempts: bookingAttempts(folder),
+    paymentsSeen: paymentsSeen(folder),
+  });
   return {
     folder,
-    slos,
-    thresholds,
+    slos: assessment.slos,
+    thresholds: assessment.thresholds,
     checks: flattenChecks(folder.summary.root_group),
-    assessment: assessRun({
-      scenario: folder.meta.scenario,
-      thresholds,
-      invariants: folder.invariants,
-      slos,
-      runError: folder.meta.error,
-    }),
+    assessment,
+    budgets: errorBudgets(folder.summary, assessment.slos, targets),
+    evidence,
+    journeys: assessJourneys(evidence),
+    faults,
   };
 }
 
@@ -154,10 +213,11 @@ export function buildReportModel(input: {
   tr: Translator;
   targets?: SloTargets;
   generatedAt?: string;
+  faults?: { candidate: FaultWindow[]; baseline: FaultWindow[] };
 }): ReportModel {
   const targets = input.targets ?? DEFAULT_SLO_TARGETS;
-  const candidate = buildRunView(input.candidate, targets);
-  const baseline = input.baseline ? buildRunView(input.baseline, targets) : null;
+  const candidate = buildRunView(input.candidate, targets, input.faults?.candidate);
+  const baseline = input.baseline ? buildRunView(input.baseline, targets, input.faults?.baseline) : null;
   const comparison = baseline ? compareAssessments(baseline.assessment, candidate.assessment) : null;
   const status = verdictStatus(candidate.assessment, comparison);
   return {

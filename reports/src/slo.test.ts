@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { invariantsJson, k6Summary } from '../test/fixtures.ts';
 import { parseInvariants, parseSummary } from './run-folder.ts';
-import { computeSlos, listThresholds, type SloId, type SloResult } from './slo.ts';
+import { computeSlos, errorBudgets, listThresholds, type SloId, type SloResult, shareAbove } from './slo.ts';
 
 function byId(slos: SloResult[], id: SloId): SloResult {
   const slo = slos.find((s) => s.id === id);
@@ -26,10 +26,12 @@ describe('computeSlos', () => {
       ok: false,
     });
     expect(byId(slos, 'latencyP99')).toMatchObject({ value: 3120.7, ok: false });
+    // 5,000 in time of 5,009 followed bookings (the rate's own passes and fails)
     expect(byId(slos, 'paymentCode')).toMatchObject({
       source: 'payment_code_within_slo',
-      value: 0.9981,
+      value: 5000 / 5009,
       ok: true,
+      events: { good: 5000, total: 5009 },
     });
     expect(byId(slos, 'invariants')).toMatchObject({ value: 17, target: 0, ok: false });
   });
@@ -98,5 +100,84 @@ describe('computeSlos', () => {
       ok: true,
     });
     expect(thresholds).toHaveLength(4);
+  });
+});
+
+/** The legacy payment-code-failure run of 2 Dec: every booking answered 201 got its code, 10 kept a seat after a 500. */
+function paymentCodeFailure(withoutCode: number) {
+  const summary = summaryWith({
+    payment_code_within_slo: {
+      type: 'rate',
+      contains: 'default',
+      values: { rate: 1, passes: 115, fails: 0 },
+    },
+    'http_req_failed{surface:api}': {
+      type: 'rate',
+      contains: 'default',
+      values: { rate: 41 / 158, passes: 41, fails: 117 },
+    },
+  });
+  const invariants = parseInvariants({
+    ok: withoutCode === 0,
+    invariants: [{ name: 'booking-without-code', violations: withoutCode, examples: [] }],
+  });
+  return { summary, slos: computeSlos(summary, invariants) };
+}
+
+describe('the payment-code SLO counts every booking that took a seat', () => {
+  it('adds the seats kept without a code (booking-without-code) as misses: 115 of 125, not 100%', () => {
+    const slo = byId(paymentCodeFailure(10).slos, 'paymentCode');
+    expect(slo.value).toBeCloseTo(115 / 125, 10);
+    expect(slo).toMatchObject({ ok: false, unanswered: 10, events: { good: 115, total: 125 } });
+  });
+
+  it('keeps 100% when the database shows no seat held without a code', () => {
+    expect(byId(paymentCodeFailure(0).slos, 'paymentCode')).toMatchObject({ value: 1, ok: true });
+  });
+
+  it('fails a time-to-code trend that met p(99) when seats were kept with no code at all', () => {
+    const summary = summaryWith({
+      payment_code_wait: { type: 'trend', contains: 'time', values: { 'p(99)': 2_900, max: 3_200 } },
+    });
+    const inv = parseInvariants({
+      invariants: [{ name: 'booking-without-code', violations: 3, examples: [] }],
+    });
+    expect(byId(computeSlos(summary, inv), 'paymentCode')).toMatchObject({ value: 2.9, ok: false });
+  });
+});
+
+describe('errorBudgets', () => {
+  it('turns a 25.95% error rate into a burn rate of 52 and a 30-day 99.5% budget gone in about 14 hours', () => {
+    const { summary, slos } = paymentCodeFailure(10);
+    const budget = errorBudgets({ ...summary, state: { testRunDurationMs: 24_000 } }, slos).find(
+      (b) => b.id === 'availability',
+    );
+    expect(budget?.events).toEqual({ bad: 41, total: 158 });
+    expect(budget?.burnRate).toBeCloseTo(41 / 158 / 0.005, 6);
+    // 30 days / 51.9 = 13.9 hours
+    expect((budget?.exhaustedAfterMs ?? 0) / 3_600_000).toBeCloseTo(13.87, 1);
+    // 24 s at 51.9x spends 51.9 * 24 s of a 30-day budget
+    expect(budget?.spentShare).toBeCloseTo((51.898 * 24) / (30 * 86_400), 6);
+  });
+
+  it('burns nothing when nothing was bad, and gives the invariants no budget at all', () => {
+    const summary = summaryWith({
+      'http_req_failed{surface:api}': {
+        type: 'rate',
+        contains: 'default',
+        values: { rate: 0, passes: 0, fails: 50 },
+      },
+    });
+    const budgets = errorBudgets(summary, computeSlos(summary, parseInvariants({ invariants: [] })));
+    expect(budgets.map((b) => [b.id, b.burnRate, b.exhaustedAfterMs])).toEqual([['availability', 0, null]]);
+  });
+
+  it('estimates the share of slow bookings from the percentiles: exact at a known one', () => {
+    const values = { min: 10, med: 200, 'p(90)': 400, 'p(95)': 500, 'p(99)': 900, max: 1500 };
+    expect(shareAbove(values, 500)).toBeCloseTo(0.05, 10);
+    // halfway between p(90)=400 and p(95)=500: 7.5% above
+    expect(shareAbove(values, 450)).toBeCloseTo(0.075, 10);
+    expect(shareAbove(values, 2000)).toBe(0);
+    expect(shareAbove(values, 5)).toBe(1);
   });
 });

@@ -12,6 +12,8 @@ export interface TimePoint {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Wall-clock time of the line (epoch ms), when it had one: it places fault windows on the x axis. */
+  ms?: number | null;
 }
 
 export interface XY {
@@ -72,6 +74,7 @@ export function parseTimeseries(text: string): TimePoint[] {
       p50: pick(json, 'p50', 'med', 'p(50)'),
       p95: pick(json, 'p95', 'p(95)'),
       p99: pick(json, 'p99', 'p(99)'),
+      ms,
     });
   }
   return points;
@@ -156,4 +159,65 @@ export function errorRateSeries(points: TimePoint[], metric = 'http_req_failed')
 function weightedValue(lines: TimePoint[]): number | null {
   const values = lines.map((l) => l.value).filter((v): v is number => v !== null);
   return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}
+
+/** Per-second count of a counter metric of the scenario (request_timeouts, shed_responses...). */
+export function counterSeries(points: TimePoint[], metric: string): XY[] {
+  return requestRateSeries(points, metric);
+}
+
+/** The wait for the kode billing (payment_code_wait, milliseconds in the series), in seconds. */
+export function paymentCodeWaitSeries(points: TimePoint[], metric = 'payment_code_wait'): LatencySeries {
+  const ms = latencySeries(points, metric);
+  const toS = (xy: XY[]) => xy.map((p) => ({ x: p.x, y: p.y / 1000 }));
+  return { p50: toS(ms.p50), p95: toS(ms.p95), p99: toS(ms.p99) };
+}
+
+/** A sample of the service's own metrics: its second and its flattened values. */
+export interface CounterSample {
+  second: number | null;
+  values: Record<string, number>;
+  error: string | null;
+}
+
+/**
+ * How much a cumulative counter of the service grew in each second (first difference of the samples).
+ * A restarted service resets its counters; a drop is then read as a restart, not a negative count.
+ */
+export function perSecondIncrease(samples: CounterSample[], key: string): XY[] {
+  const out: XY[] = [];
+  let prev: number | null = null;
+  samples.forEach((sample, index) => {
+    if (sample.error !== null) return;
+    const value = sample.values[key] ?? 0;
+    if (prev !== null) out.push({ x: sample.second ?? index, y: value >= prev ? value - prev : value });
+    prev = value;
+  });
+  return out;
+}
+
+/** Per-second increase of every counter `<prefix>.<label>`, summed over the labels `pick` accepts. */
+export function labelledIncrease(
+  samples: CounterSample[],
+  prefix: string,
+  pick: (label: string) => boolean,
+): XY[] {
+  const keys = new Set<string>();
+  for (const s of samples) for (const k of Object.keys(s.values)) if (k.startsWith(`${prefix}.`)) keys.add(k);
+  const chosen = [...keys].filter((k) => pick(k.slice(prefix.length + 1)));
+  if (chosen.length === 0) return [];
+  const sum = new Map<number, number>();
+  for (const key of chosen)
+    for (const p of perSecondIncrease(samples, key)) sum.set(p.x, (sum.get(p.x) ?? 0) + p.y);
+  return [...sum.entries()].sort((a, b) => a[0] - b[0]).map(([x, y]) => ({ x, y }));
+}
+
+/** The labels a counter family was split by in server.ndjson (booking outcomes, status codes). */
+export function counterLabels(samples: CounterSample[], prefix: string): string[] {
+  const labels = new Set<string>();
+  for (const s of samples) {
+    for (const k of Object.keys(s.values))
+      if (k.startsWith(`${prefix}.`)) labels.add(k.slice(prefix.length + 1));
+  }
+  return [...labels].sort();
 }

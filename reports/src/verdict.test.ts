@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { invariantsJson, k6Summary, runJson } from '../test/fixtures.ts';
+import { judgeRun } from './contract/judge.ts';
 import { translator } from './i18n/index.ts';
 import { buildReportModel } from './model.ts';
 import { parseInvariants, parseRunMeta, parseSummary, type RunFolder } from './run-folder.ts';
-import { computeSlos, listThresholds } from './slo.ts';
-import { assessRun, compareAssessments, type RunAssessment } from './verdict.ts';
+import { compareAssessments, type RunAssessment } from './verdict.ts';
 
 function assess(profile: 'legacy' | 'hardened', options: { scenario?: string; invariants?: boolean } = {}) {
   const summary = parseSummary(k6Summary(profile));
   const invariants = options.invariants === false ? null : parseInvariants(invariantsJson(profile));
-  return assessRun({
+  return judgeRun({
     scenario: options.scenario ?? 'quota-rush',
-    thresholds: listThresholds(summary),
+    summary,
     invariants,
-    slos: computeSlos(summary, invariants),
+    invariantsRequired: false,
   });
 }
 
@@ -28,41 +28,6 @@ function folder(profile: 'legacy' | 'hardened', id: string, scenario = 'quota-ru
     missing: [],
   };
 }
-
-describe('assessRun', () => {
-  it('fails the legacy run for its failed thresholds, violated invariants and broken SLOs', () => {
-    const legacy = assess('legacy');
-    expect(legacy.passed).toBe(false);
-    expect(legacy.reasons).toContainEqual({ kind: 'invariant', key: 'slot-over-capacity', count: 14 });
-    expect(legacy.reasons).toContainEqual({ kind: 'invariant', key: 'duplicate-active-booking', count: 3 });
-    expect(legacy.reasons).toContainEqual({
-      kind: 'threshold',
-      key: 'http_req_duration{step:book} p(99)<1000',
-      metric: 'http_req_duration{step:book}',
-    });
-    expect(legacy.reasons).toContainEqual({ kind: 'slo', key: 'availability' });
-    expect(legacy.reasons.some((r) => r.key === 'paid-but-expired')).toBe(false);
-  });
-
-  it('passes the hardened run and records everything it measured', () => {
-    const hardened = assess('hardened');
-    expect(hardened.passed).toBe(true);
-    expect(hardened.reasons).toEqual([]);
-    expect(hardened.measured).toContain('invariant:slot-over-capacity');
-    expect(hardened.measured).toContain('threshold:http_req_failed{surface:api} rate<0.005');
-  });
-
-  it('fails a run whose invariants.json says not ok even with no itemised violation', () => {
-    const result = assessRun({
-      scenario: 's',
-      thresholds: [],
-      invariants: { ok: false, invariants: [] },
-      slos: [],
-    });
-    expect(result.passed).toBe(false);
-    expect(result.reasons).toEqual([{ kind: 'invariant', key: 'invariants', count: 0 }]);
-  });
-});
 
 describe('compareAssessments', () => {
   it('proves the fix when the baseline failed and the candidate passes with every reason measured', () => {

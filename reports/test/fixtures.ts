@@ -136,7 +136,7 @@ export function k6Summary(profile: Profile, options: { withP99?: boolean } = {})
 export function invariantsJson(profile: Profile) {
   const f = FIGURES[profile];
   const slots = Array.from({ length: f.overCapacity }, (_, i) => ({
-    slot: `slot-batam-2026-12-0${(i % 5) + 1}-pagi`,
+    slot: `kanim-batam|2026-12-0${(i % 5) + 1}|${i % 2 === 0 ? 'PAGI' : 'SIANG'}|REGULER`,
     capacity: 40,
     taken: 41 + i,
     bookings: 41 + i,
@@ -263,6 +263,15 @@ export function timeseriesNdjson(profile: Profile, seconds = 30): string {
         }),
         JSON.stringify({
           ...base,
+          metric: 'payment_code_wait',
+          type: 'trend',
+          count: Math.round(count / 4),
+          p50: profile === 'legacy' ? 800 + load * 9_000 : 400,
+          p95: profile === 'legacy' ? 2_000 + load * 30_000 : 900,
+          p99: profile === 'legacy' ? 3_000 + load * 40_000 : 1_400,
+        }),
+        JSON.stringify({
+          ...base,
           metric: 'vus',
           type: 'gauge',
           value: Math.round(400 * load),
@@ -280,9 +289,12 @@ export function serverNdjson(profile: Profile, seconds = 30): string {
   const lines: string[] = [];
   let booked = 0;
   let exhausted = 0;
+  let served500 = 0;
   for (let s = 0; s < seconds; s++) {
     booked += profile === 'legacy' ? 9 : 7;
     exhausted += s > 10 ? 140 : 0;
+    // legacy answers 500 while billing is down (seconds 12-17, the fault window of faultsNdjson)
+    served500 += profile === 'legacy' && s >= 12 && s < 18 ? 6 : 0;
     lines.push(
       JSON.stringify({
         t: new Date(Date.parse('2026-11-28T09:15:00.000Z') + s * 1000).toISOString(),
@@ -292,6 +304,11 @@ export function serverNdjson(profile: Profile, seconds = 30): string {
         'mpaspor_booking_attempts_total.booked': booked,
         'mpaspor_booking_attempts_total.quota_exhausted': exhausted,
         mpaspor_payment_codes_pending: profile === 'legacy' ? 20 + s : 1,
+        mpaspor_slot_taken: Math.min(booked, profile === 'legacy' ? 1_000 : 140),
+        'http_server_request_duration_seconds_count.201': booked,
+        'http_server_request_duration_seconds_count.409': exhausted,
+        'http_server_request_duration_seconds_count.500': served500,
+        'http_server_request_duration_seconds_count.429': profile === 'hardened' && s > 5 ? s * 2 : 0,
       }),
     );
   }
@@ -300,6 +317,12 @@ export function serverNdjson(profile: Profile, seconds = 30): string {
     lines.push(JSON.stringify({ t: '2026-11-28T09:15:30.000Z', second: 30, error: 'status 503' }));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** faults.ndjson: the billing outage the legacy fixture's 500s line up with (seconds 12-18 of the series). */
+export function faultsNdjson(): string {
+  // Second 0 of the series closes at 09:15:01, so it opened at 09:15:00.
+  return `${JSON.stringify({ kind: 'billing outage', startAt: '2026-11-28T09:15:12.000Z', endAt: '2026-11-28T09:15:18.000Z' })}\n`;
 }
 
 export interface RunFolderOptions {
@@ -333,6 +356,7 @@ export async function writeRunFolder(parent: string, profile: Profile, options: 
     await writeFile(join(dir, 'timeseries.ndjson'), timeseriesNdjson(profile));
   }
   await writeFile(join(dir, 'server.ndjson'), serverNdjson(profile));
+  if (profile === 'legacy') await writeFile(join(dir, 'faults.ndjson'), faultsNdjson());
   if (options.withInvariants !== false) {
     await writeFile(join(dir, 'invariants.json'), JSON.stringify(invariantsJson(profile), null, 2));
   }

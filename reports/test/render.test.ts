@@ -55,9 +55,19 @@ describe('renderReports with a baseline', () => {
   it('writes a self-contained HTML page: no script, no external reference, charts inline as SVG', () => {
     expect(externalReferences(html)).toEqual([]);
     expect(html).not.toMatch(/<script|<link|<img|<iframe/i);
-    // latency, requests, errors, and the server's event-loop lag
-    expect(html.match(/<svg class="chart"/g)).toHaveLength(4);
+    // latency against the SLO lines, outcomes and errors per side, seats, oversold slots, event-loop lag
+    for (const title of [
+      'Latency (ms) per second: p50, p95, p99 against the SLO',
+      'Booking outcomes per second (as the service counted them) · baseline',
+      'Errors by class, per second · candidate',
+      'Seats taken since the start, all released slots',
+      'Oversold slots: seats given against capacity · baseline',
+    ]) {
+      expect(html).toContain(`<figcaption>${title}</figcaption>`);
+    }
+    expect(html.match(/<svg class="chart"/g)?.length).toBeGreaterThanOrEqual(8);
     expect(html.match(/<path class="series"/g)?.length).toBeGreaterThanOrEqual(8);
+    expect(html).toContain('<title>SLO p95 500 ms</title>');
   });
 
   it('puts the verdict at the top and shows both runs', () => {
@@ -83,7 +93,10 @@ describe('renderReports with a baseline', () => {
 
   it('lists the invariants with counts and a few examples, escaped', () => {
     expect(html).toContain('<code>slot-over-capacity</code>');
-    expect(html).toContain('slot-batam-2026-12-01-pagi');
+    expect(html).toContain('kanim-batam|2026-12-01|PAGI|REGULER');
+    expect(html).toContain(
+      'At Kantor Imigrasi Batam 50 applicants were given 40 seats on 5 December 2026 (afternoon session).',
+    );
     expect(html).toContain('7 more not shown');
     expect(html).toContain('&quot;capacity&quot;:40');
   });
@@ -144,7 +157,13 @@ describe('renderReports', () => {
     const dir = await writeRunFolder(parent, 'hardened', { id: 'run-noseries', withTimeseries: false });
     await renderReports(dir, { formats: ['html'], generatedAt });
     const html = await readFile(join(dir, 'report.html'), 'utf8');
-    expect(html.match(/This run has no per-second data to draw\./g)).toHaveLength(3);
+    // The latency chart needs the load engine's series; outcomes and errors come from the service's samples.
+    expect(html).toMatch(
+      /<figcaption>Latency \(ms\) per second[^<]*<\/figcaption><svg class="chart chart-empty" data-points="0"/,
+    );
+    expect(html).toMatch(
+      /<figcaption>Booking outcomes per second[^<]*<\/figcaption><svg class="chart" data-points="58"/,
+    );
   });
 
   it('skips the PDF with a note in report.json when Chromium is not installed', async () => {

@@ -36,6 +36,10 @@ export interface Translator {
   percent(ratio: number, maximumFractionDigits?: number): string;
   list(items: string[]): string;
   dateTime(iso: string): string;
+  /** A calendar date ("2027-01-12") as the reader writes it: "12 Jan 2027", "12 Jan 2027". */
+  date(isoDate: string): string;
+  /** A span of time in the largest unit that reads well: "3.2 hours", "45 minutes", "12 days". */
+  duration(ms: number): string;
 }
 
 export function translator(lang: Lang): Translator {
@@ -61,6 +65,25 @@ export function translator(lang: Lang): Translator {
     },
     list(items) {
       return listFormat.format(items);
+    },
+    date(isoDate) {
+      const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
+      if (Number.isNaN(date.getTime())) return isoDate;
+      return new Intl.DateTimeFormat(locale, {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }).format(date);
+    },
+    duration(ms) {
+      const n = (value: number) =>
+        new Intl.NumberFormat(locale, { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
+      const s = ms / 1000;
+      if (s < 90) return dict['duration.second'].replace('{n}', n(s));
+      if (s < 5400) return dict['duration.minute'].replace('{n}', n(s / 60));
+      if (s < 172_800) return dict['duration.hour'].replace('{n}', n(s / 3600));
+      return dict['duration.day'].replace('{n}', n(s / 86_400));
     },
     dateTime(iso) {
       const date = new Date(iso);

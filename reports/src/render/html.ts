@@ -1,5 +1,5 @@
-// report.html: one self-contained page (inline CSS and SVG, system fonts, no script, no network), so it
-// can be mailed, archived with the run, or printed to PDF exactly as it looks.
+// report.html of a run: the journeys first, then the SLOs and their error budgets, the charts, the
+// invariants and the rest of the evidence, on the shared self-contained page (page.ts).
 import type { Translator } from '../i18n/index.ts';
 import {
   formatSloFigure,
@@ -13,47 +13,15 @@ import {
 } from '../model.ts';
 import { counterIncreases, EVENT_LOOP_LAG_P99, failedScrapes, serverSeries } from '../server.ts';
 import type { SloResult } from '../slo.ts';
-import { errorRateSeries, latencySeries, requestRateSeries } from '../timeseries.ts';
 import { type ChartSeries, hasData, lineChartSvg } from './charts.ts';
 import { escapeHtml as e } from './escape.ts';
-
-const CSS = `
-:root { color-scheme: light; --ok: #1a7f37; --bad: #cf222e; --muted: #57606a; --line: #d0d7de; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; margin: 0 auto;
-  max-width: 980px; padding: 24px; color: #1f2328; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin: 0; } h2 { font-size: 1.2rem; margin: 28px 0 8px; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1rem; margin: 16px 0 4px; }
-.subtitle { color: var(--muted); margin: 2px 0 16px; }
-.verdict { border-radius: 8px; padding: 14px 18px; border: 2px solid; }
-.verdict.good { border-color: var(--ok); background: #dafbe1; } .verdict.bad { border-color: var(--bad); background: #ffebe9; }
-.verdict .badge { font-weight: 700; letter-spacing: .04em; }
-.verdict p { margin: 6px 0 0; } .verdict .sentence { font-size: 1.1rem; font-weight: 600; }
-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: #f6f8fa; }
-td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
-.ok { color: var(--ok); font-weight: 600; } .bad { color: var(--bad); font-weight: 600; } .muted { color: var(--muted); }
-code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .82rem; }
-pre { margin: 2px 0; white-space: pre-wrap; word-break: break-all; }
-svg.chart { max-width: 100%; height: auto; font-family: inherit; }
-svg .grid { stroke: #eaeef2; } svg .axis { stroke: #8c959f; }
-svg .tick, svg .legend, svg .axis-label, svg .chart-empty { font-size: 11px; fill: #57606a; }
-.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-table.slos td:first-child { min-width: 16em; } table.slos code { word-break: break-all; }
-footer { margin-top: 32px; color: var(--muted); font-size: .8rem; }
-@media print { body { padding: 0; } h2 { break-after: avoid; } svg.chart, table { break-inside: avoid; } }
-`;
+import { htmlTable, journeyCards, page } from './page.ts';
+import { PALETTE, type RunSide, runCharts } from './run-charts.ts';
+import { budgetSentence, burnText } from './words.ts';
 
 /** Colours readable by most colour-blind readers: candidate in blues, baseline in greys, dashed. */
-const CANDIDATE_COLORS = {
-  p50: '#54aeff',
-  p95: '#0969da',
-  p99: '#0a3069',
-  main: '#0969da',
-  error: '#cf222e',
-};
-const BASELINE_COLORS = { p50: '#afb8c1', p95: '#8c959f', p99: '#57606a', main: '#8c959f', error: '#8c959f' };
+const CANDIDATE = PALETTE.p95;
+const BASELINE = PALETTE.base95;
 
 function statusCell(tr: Translator, ok: boolean | null): string {
   if (ok === null) return `<span class="muted">${e(tr.t('value.notMeasured'))}</span>`;
@@ -146,59 +114,6 @@ function checksTable(tr: Translator, runs: Array<[string, RunView]>): string {
   return `<table><thead><tr><th>${e(tr.t('col.run'))}</th><th>${e(tr.t('col.check'))}</th><th>${e(tr.t('col.passes'))}</th><th>${e(tr.t('col.fails'))}</th><th>${e(tr.t('col.status'))}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function charts(tr: Translator, model: ReportModel): string {
-  const cand = model.candidate.folder.timeseries;
-  const base = model.baseline?.folder.timeseries ?? null;
-  const candLabel = tr.t('series.candidate');
-  const baseLabel = tr.t('series.baseline');
-  const cl = latencySeries(cand);
-  const latency: ChartSeries[] = base
-    ? [
-        {
-          label: `${baseLabel} p95`,
-          points: latencySeries(base).p95,
-          color: BASELINE_COLORS.p95,
-          dashed: true,
-        },
-        {
-          label: `${baseLabel} p99`,
-          points: latencySeries(base).p99,
-          color: BASELINE_COLORS.p99,
-          dashed: true,
-        },
-        { label: `${candLabel} p95`, points: cl.p95, color: CANDIDATE_COLORS.p95 },
-        { label: `${candLabel} p99`, points: cl.p99, color: CANDIDATE_COLORS.p99 },
-      ]
-    : [
-        { label: 'p50', points: cl.p50, color: CANDIDATE_COLORS.p50 },
-        { label: 'p95', points: cl.p95, color: CANDIDATE_COLORS.p95 },
-        { label: 'p99', points: cl.p99, color: CANDIDATE_COLORS.p99 },
-      ];
-  const pair = (
-    pick: (points: typeof cand) => ChartSeries['points'],
-    color: 'main' | 'error',
-  ): ChartSeries[] => [
-    ...(base ? [{ label: baseLabel, points: pick(base), color: BASELINE_COLORS[color], dashed: true }] : []),
-    {
-      label: base ? candLabel : model.candidate.folder.meta.id,
-      points: pick(cand),
-      color: CANDIDATE_COLORS[color],
-    },
-  ];
-  const common = { xLabel: tr.t('chart.xAxis'), noData: tr.t('chart.noData') };
-  const specs = [
-    { ...common, title: tr.t('chart.latency'), series: latency, formatY: (v: number) => tr.number(v, 0) },
-    { ...common, title: tr.t('chart.requests'), series: pair(requestRateSeries, 'main') },
-    {
-      ...common,
-      title: tr.t('chart.errors'),
-      series: pair(errorRateSeries, 'error'),
-      formatY: (v: number) => tr.percent(v, 1),
-    },
-  ];
-  return specs.map((spec) => `<figure><h3>${e(spec.title)}</h3>${lineChartSvg(spec)}</figure>`).join('');
-}
-
 function serverSection(tr: Translator, model: ReportModel): string {
   const runs: Array<[string, RunView, 'baseline' | 'candidate']> = [
     ...(model.baseline
@@ -213,7 +128,7 @@ function serverSection(tr: Translator, model: ReportModel): string {
   const lag: ChartSeries[] = runs.map(([, view, role]) => ({
     label: model.baseline ? tr.t(`series.${role}`) : view.folder.meta.id,
     points: serverSeries(view.folder.server, EVENT_LOOP_LAG_P99, 1000),
-    color: role === 'baseline' ? BASELINE_COLORS.main : CANDIDATE_COLORS.main,
+    color: role === 'baseline' ? BASELINE : CANDIDATE,
     dashed: role === 'baseline',
   }));
   if (hasData(lag)) {
@@ -224,7 +139,9 @@ function serverSection(tr: Translator, model: ReportModel): string {
       series: lag,
       formatY: (v: number) => tr.number(v, 0),
     };
-    parts.push(`<figure><h3>${e(spec.title)}</h3>${lineChartSvg(spec)}</figure>`);
+    parts.push(
+      `<figure class="chart-figure"><figcaption>${e(spec.title)}</figcaption>${lineChartSvg(spec)}</figure>`,
+    );
   }
   const increases = runs.map(([, view]) => counterIncreases(view.folder.server));
   const keys = [...new Set(increases.flatMap((m) => [...m.keys()]))].sort();
@@ -266,48 +183,119 @@ function runsOf(tr: Translator, model: ReportModel): Array<[string, RunView]> {
   ];
 }
 
-export function renderHtml(tr: Translator, model: ReportModel, pdfProblem: string | null = null): string {
-  const good = model.status === 'pass' || model.status === 'proven';
+function budgetSection(tr: Translator, model: ReportModel): string {
+  const view = model.candidate;
+  if (view.budgets.length === 0) return `<p class="muted">${e(tr.t('budget.none'))}</p>`;
+  const days = view.budgets[0]?.windowDays ?? 30;
+  const rows = view.budgets.map((b) => {
+    const slo = view.slos.find((s) => s.id === b.id);
+    const detail = b.events
+      ? ` (${tr.t('budget.events', { bad: tr.number(b.events.bad, 0), total: tr.number(b.events.total, 0) })})`
+      : b.basis === 'percentiles'
+        ? ` (${tr.t('budget.estimated')})`
+        : '';
+    const over = b.burnRate > 1;
+    return [
+      `<td>${e(slo ? sloLabel(tr, slo, model.targets) : b.id)}</td>`,
+      `<td class="num">${e(tr.percent(b.allowedBadShare, 2))}</td>`,
+      `<td class="num">${e(tr.percent(b.badShare, 2))}<span class="muted">${e(detail)}</span></td>`,
+      `<td class="num"><span class="${over ? 'bad' : 'ok'}">${e(burnText(tr, b))}</span></td>`,
+      `<td class="num">${e(b.exhaustedAfterMs === null || b.burnRate === 0 ? tr.t('budget.forever') : tr.duration(b.exhaustedAfterMs))}</td>`,
+      `<td class="num">${e(tr.percent(b.spentShare, b.spentShare < 0.001 ? 4 : 2))}</td>`,
+    ];
+  });
+  const sentences = view.budgets
+    .filter((b) => b.burnRate > 1)
+    .map((b) => {
+      const slo = view.slos.find((s) => s.id === b.id);
+      return `<li><strong>${e(slo ? sloLabel(tr, slo, model.targets) : b.id)}</strong>: ${e(budgetSentence(tr, b, slo))}</li>`;
+    });
+  return `<p>${e(tr.t('budget.intro', { days }))}</p>${htmlTable(
+    [
+      tr.t('col.objective'),
+      tr.t('col.allowed'),
+      tr.t('col.bad'),
+      tr.t('col.burn'),
+      tr.t('col.exhausted', { days }),
+      tr.t('col.spent'),
+    ],
+    rows,
+    'budget',
+  )}${sentences.length > 0 ? `<ul>${sentences.join('')}</ul>` : ''}<p class="muted">${e(tr.t('budget.invariants'))}</p>`;
+}
+
+function methodSection(tr: Translator, model: ReportModel): string {
+  const days = model.candidate.budgets[0]?.windowDays ?? 30;
+  const items = [
+    tr.t('method.invariants'),
+    tr.t('method.slos'),
+    tr.t('method.paymentCode'),
+    tr.t('method.budget', { days }),
+  ];
+  return `<ul class="method">${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
+}
+
+function sides(model: ReportModel): RunSide[] {
+  const out: RunSide[] = [];
+  if (model.baseline)
+    out.push({ role: 'baseline', folder: model.baseline.folder, faults: model.baseline.faults });
+  out.push({
+    role: model.baseline ? 'candidate' : null,
+    folder: model.candidate.folder,
+    faults: model.candidate.faults,
+  });
+  return out;
+}
+
+/** The body of a run report (one run, or a candidate against a baseline run), without the page around it. */
+export function runReportBody(tr: Translator, model: ReportModel, pdfProblem: string | null = null): string {
   const runs = runsOf(tr, model);
   const notes = reportNotes(tr, model, pdfProblem);
-  const scenario = model.candidate.folder.meta.scenario;
-  return `<!doctype html>
-<html lang="${tr.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(tr.t('title'))} · ${e(scenario)} · ${e(model.candidate.folder.meta.id)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header>
-<h1>${e(tr.t('title'))}</h1>
-<p class="subtitle">${e(tr.t('subtitle', { scenario }))}</p>
-<section class="verdict ${good ? 'good' : 'bad'}" data-status="${model.status}">
-<span class="badge">${e(tr.t(`status.${model.status}`))}</span>
-<p class="sentence">${e(model.sentence)}</p>
-<p>${e(model.lead)}</p>
-</section>
-</header>
-<main>
+  const journeySides = model.baseline
+    ? [
+        { label: tr.t('col.baseline'), journeys: model.baseline.journeys },
+        { label: tr.t('col.candidate'), journeys: model.candidate.journeys },
+      ]
+    : [{ label: null, journeys: model.candidate.journeys }];
+  return `<h2>${e(tr.t('journeys.title'))}</h2>
+${journeyCards(tr, journeySides)}
 <h2>${e(tr.t('section.slos'))}</h2>
 ${sloTable(tr, model)}
-<h2>${e(tr.t('section.thresholds'))}</h2>
-${thresholdsTable(tr, runs)}
+<h2>${e(tr.t('section.budget'))}</h2>
+${budgetSection(tr, model)}
+<h2>${e(tr.t('section.charts'))}</h2>
+<div class="charts">${runCharts(tr, sides(model), model.targets).join('\n')}</div>
 <h2>${e(tr.t('section.invariants'))}</h2>
 ${runs.map(([name, view]) => invariantsBlock(tr, name, view)).join('\n')}
-<h2>${e(tr.t('section.charts'))}</h2>
-${charts(tr, model)}
+<h2>${e(tr.t('section.thresholds'))}</h2>
+${thresholdsTable(tr, runs)}
 <h2>${e(tr.t('section.server'))}</h2>
 ${serverSection(tr, model)}
 <h2>${e(tr.t('section.checks'))}</h2>
 ${checksTable(tr, runs)}
+<h2>${e(tr.t('section.method'))}</h2>
+${methodSection(tr, model)}
 <h2>${e(tr.t('section.metadata'))}</h2>
 ${metadataTable(tr, model)}
-${notes.length > 0 ? `<h2>${e(tr.t('section.notes'))}</h2><ul>${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>` : ''}
-</main>
-<footer>${e(tr.t('footer', { date: tr.dateTime(model.generatedAt) }))}</footer>
-</body>
-</html>
-`;
+${notes.length > 0 ? `<h2>${e(tr.t('section.notes'))}</h2><ul>${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>` : ''}`;
+}
+
+export function renderHtml(tr: Translator, model: ReportModel, pdfProblem: string | null = null): string {
+  const good = model.status === 'pass' || model.status === 'proven';
+  const scenario = model.candidate.folder.meta.scenario;
+  return page({
+    lang: tr.lang,
+    title: `${tr.t('title')} · ${scenario} · ${model.candidate.folder.meta.id}`,
+    heading: tr.t('title'),
+    subtitle: tr.t('subtitle', { scenario }),
+    verdict: {
+      good,
+      status: model.status,
+      badge: tr.t(`status.${model.status}`),
+      sentence: model.sentence,
+      lead: model.lead,
+    },
+    body: runReportBody(tr, model, pdfProblem),
+    footer: tr.t('footer', { date: tr.dateTime(model.generatedAt) }),
+  });
 }

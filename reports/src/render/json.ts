@@ -1,7 +1,13 @@
 // report.json: the verdict for machines (CI gates, the CLI's side-by-side summary). Field names are a
 // contract: add fields, never rename them; `schemaVersion` says which contract a file follows.
-import type { Lang } from '../i18n/index.ts';
+import type { Lang, Translator } from '../i18n/index.ts';
+import type { Journey } from '../journeys.ts';
 import type { ReportModel, RunView } from '../model.ts';
+import type { VerificationView } from '../verification.ts';
+import { defectClaimText, sloClaimText } from './claims.ts';
+import type { ReportJson } from './report-schema.ts';
+import { outcomeSentence, verificationOk } from './verification-html.ts';
+import { budgetSentence, journeyText } from './words.ts';
 
 export interface PdfOutcome {
   written: boolean;
@@ -11,7 +17,16 @@ export interface PdfOutcome {
   problem?: string;
 }
 
-function runJson(view: RunView) {
+function journeysJson(tr: Translator, journeys: Journey[]) {
+  return journeys.map((j) => ({
+    id: j.id,
+    readiness: j.readiness,
+    text: journeyText(tr, j),
+    findings: j.findings,
+  }));
+}
+
+function runJson(tr: Translator, view: RunView) {
   const m = view.folder.meta;
   return {
     id: m.id,
@@ -33,12 +48,23 @@ function runJson(view: RunView) {
     invariants: view.folder.invariants,
     checks: view.checks,
     missingFiles: view.folder.missing,
+    journeys: journeysJson(tr, view.journeys),
+    budgets: view.budgets.map((b) => ({
+      ...b,
+      sentence: budgetSentence(
+        tr,
+        b,
+        view.slos.find((s) => s.id === b.id),
+      ),
+    })),
   };
 }
 
-export function buildJsonReport(model: ReportModel, lang: Lang, pdf: PdfOutcome | null) {
+export function buildJsonReport(tr: Translator, model: ReportModel, pdf: PdfOutcome | null) {
+  const lang: Lang = tr.lang;
   return {
-    schemaVersion: 1,
+    schemaVersion: 1 as const,
+    kind: 'run' as const,
     generatedAt: model.generatedAt,
     lang,
     verdict: {
@@ -49,12 +75,65 @@ export function buildJsonReport(model: ReportModel, lang: Lang, pdf: PdfOutcome 
     },
     comparison: model.comparison,
     sloTargets: model.targets,
-    candidate: runJson(model.candidate),
-    baseline: model.baseline ? runJson(model.baseline) : null,
+    candidate: runJson(tr, model.candidate),
+    baseline: model.baseline ? runJson(tr, model.baseline) : null,
     pdf,
   };
 }
 
-export function renderJson(model: ReportModel, lang: Lang, pdf: PdfOutcome | null): string {
-  return `${JSON.stringify(buildJsonReport(model, lang, pdf), null, 2)}\n`;
+export function renderJson(tr: Translator, model: ReportModel, pdf: PdfOutcome | null): string {
+  return `${JSON.stringify(buildJsonReport(tr, model, pdf), null, 2)}\n`;
+}
+
+export function buildVerificationJson(
+  tr: Translator,
+  view: VerificationView,
+  pdf: PdfOutcome | null,
+): ReportJson {
+  const v = view.verification;
+  const ok = verificationOk(view);
+  const side = (s: VerificationView['baseline']) => ({
+    label: s.label,
+    runs: s.runs.length,
+    journeys: journeysJson(tr, s.journeys),
+    burn: s.burn,
+  });
+  return {
+    schemaVersion: 1,
+    kind: 'verification',
+    generatedAt: view.generatedAt,
+    lang: tr.lang,
+    verdict: {
+      status: ok ? 'verified' : 'not-verified',
+      ok,
+      exitCode: v.outcome.exitCode,
+      sentence: outcomeSentence(tr, view),
+    },
+    scenario: v.scenario,
+    verification: 'verification.json',
+    baseline: side(view.baseline),
+    candidate: side(view.candidate),
+    claims: {
+      defects: v.defectClaims.map((c) => ({
+        id: c.id,
+        verdict: c.verdict,
+        reason: defectClaimText(tr, c, v.sloClaims, v.methods.minRunsPerSide),
+      })),
+      slos: v.sloClaims.map((c) => ({
+        id: c.id,
+        verdict: c.verdict,
+        reason: sloClaimText(tr, c, v.methods.minRunsPerSide),
+      })),
+    },
+    missingRuns: view.missingRuns,
+    pdf,
+  };
+}
+
+export function renderVerificationJson(
+  tr: Translator,
+  view: VerificationView,
+  pdf: PdfOutcome | null,
+): string {
+  return `${JSON.stringify(buildVerificationJson(tr, view, pdf), null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
 // report.md: the verdict and the tables for a pull request comment (GitHub-flavoured Markdown). Charts stay
 // in report.html: a PR comment cannot carry inline SVG.
 import type { Translator } from '../i18n/index.ts';
+import type { Journey } from '../journeys.ts';
 import {
   formatSloTarget,
   formatSloValue,
@@ -11,13 +12,41 @@ import {
   reportNotes,
   sloLabel,
 } from '../model.ts';
+import { budgetSentence, burnText, journeyLabel, journeyText, readinessLabel } from './words.ts';
+
+const READINESS_ICON: Record<Journey['readiness'], string> = {
+  ready: '🟢',
+  'at-risk': '🟠',
+  'not-ready': '🔴',
+  'not-tested': '⚪',
+};
+
+/** The journeys as a table: one row per journey, one column per side. */
+export function journeysTable(tr: Translator, sides: Array<{ label: string; journeys: Journey[] }>): string {
+  const ids = sides[0]?.journeys.map((j) => j.id) ?? [];
+  return table(
+    [tr.t('col.journey'), ...sides.map((s) => s.label)],
+    ids.map((id) => {
+      const first = sides[0]?.journeys.find((j) => j.id === id);
+      return [
+        first ? journeyLabel(tr, first) : id,
+        ...sides.map((s) => {
+          const j = s.journeys.find((x) => x.id === id);
+          return j
+            ? `${READINESS_ICON[j.readiness]} **${readinessLabel(tr, j)}**: ${journeyText(tr, j)}`
+            : '—';
+        }),
+      ];
+    }),
+  );
+}
 
 /** Table cells must not break the row: pipes escaped, newlines flattened. */
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   return [
     `| ${head.map(cell).join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -25,7 +54,7 @@ function table(head: string[], rows: string[][]): string {
   ].join('\n');
 }
 
-function status(tr: Translator, ok: boolean | null): string {
+export function status(tr: Translator, ok: boolean | null): string {
   if (ok === null) return tr.t('value.notMeasured');
   return ok ? `✅ ${tr.t('value.ok')}` : `❌ ${tr.t('value.notOk')}`;
 }
@@ -45,6 +74,20 @@ export function renderMarkdown(tr: Translator, model: ReportModel, pdfProblem: s
     `> ${good ? '✅' : '❌'} **${tr.t(`status.${model.status}`)}**: ${model.sentence}`,
     '>',
     `> ${model.lead}`,
+    '',
+  );
+
+  out.push(`## ${tr.t('journeys.title')}`, '');
+  out.push(
+    journeysTable(
+      tr,
+      baseline
+        ? [
+            { label: tr.t('col.baseline'), journeys: baseline.journeys },
+            { label: tr.t('col.candidate'), journeys: candidate.journeys },
+          ]
+        : [{ label: tr.t('col.thisRun'), journeys: candidate.journeys }],
+    ),
     '',
   );
 
@@ -75,6 +118,47 @@ export function renderMarkdown(tr: Translator, model: ReportModel, pdfProblem: s
     ),
     '',
   );
+
+  out.push(`## ${tr.t('section.budget')}`, '');
+  if (candidate.budgets.length === 0) out.push(tr.t('budget.none'), '');
+  else {
+    const days = candidate.budgets[0]?.windowDays ?? 30;
+    out.push(
+      table(
+        [
+          tr.t('col.objective'),
+          tr.t('col.allowed'),
+          tr.t('col.bad'),
+          tr.t('col.burn'),
+          tr.t('col.exhausted', { days }),
+        ],
+        candidate.budgets.map((b) => {
+          const slo = candidate.slos.find((x) => x.id === b.id);
+          return [
+            slo ? sloLabel(tr, slo, targets) : b.id,
+            tr.percent(b.allowedBadShare, 2),
+            tr.percent(b.badShare, 2),
+            burnText(tr, b),
+            b.exhaustedAfterMs === null || b.burnRate === 0
+              ? tr.t('budget.forever')
+              : tr.duration(b.exhaustedAfterMs),
+          ];
+        }),
+      ),
+      '',
+      ...candidate.budgets
+        .filter((b) => b.burnRate > 1)
+        .map(
+          (b) =>
+            `- ${budgetSentence(
+              tr,
+              b,
+              candidate.slos.find((x) => x.id === b.id),
+            )}`,
+        ),
+      '',
+    );
+  }
 
   out.push(`## ${tr.t('section.thresholds')}`, '');
   const thresholdRows = runs.flatMap(([name, view]) =>
@@ -111,6 +195,17 @@ export function renderMarkdown(tr: Translator, model: ReportModel, pdfProblem: s
       '',
     );
   }
+
+  out.push(`## ${tr.t('section.method')}`, '');
+  out.push(
+    ...[
+      tr.t('method.invariants'),
+      tr.t('method.slos'),
+      tr.t('method.paymentCode'),
+      tr.t('method.budget', { days: candidate.budgets[0]?.windowDays ?? 30 }),
+    ].map((m) => `- ${m}`),
+    '',
+  );
 
   out.push(`## ${tr.t('section.metadata')}`, '');
   const cand = metadataRows(tr, candidate);

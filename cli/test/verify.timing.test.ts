@@ -1,0 +1,133 @@
+// `paspor-lab verify` and the demo end to end: real stacks (billing simulator + API on PGlite copies),
+// the embedded runner, the statistics, the comparison report. Each test runs the short quota rush 2-6
+// times, so this file is the slowest of the suite: run it alone (npx vitest run --project timing <file>).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readVerification, type Verification } from '../../reports/src/contract/index.ts';
+
+const bin = fileURLToPath(new URL('../bin/paspor-lab.ts', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'paspor-verify-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+/** Six short runs take ~75 s on an idle 2-core machine; the bound holds on one 3x slower and busy. */
+const TEST_TIMEOUT = 900_000;
+
+async function cli(args: string[]): Promise<{
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  v: Verification | null;
+  out: string;
+}> {
+  const out = join(root, `v-${readdirSync(root).length}`);
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, ...args, '--out', out], {
+    env: { ...process.env, DATABASE_URL: '', PASPOR_LANG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr, ms: performance.now() - started, v: await readVerification(out), out };
+}
+
+const claim = (v: Verification | null, id: string) =>
+  [...(v?.defectClaims ?? []), ...(v?.sloClaims ?? [])].find((c) => c.id === id);
+
+describe('paspor-lab verify quota-rush --short', () => {
+  it(
+    'the demo (npm start) verifies quota-race and duplicate-submit of legacy against hardened and exits 0, with a bar per run and the report',
+    async () => {
+      const r = await cli(['demo']);
+      expect(r.code, r.stderr.slice(-2000)).toBe(0);
+      expect(claim(r.v, 'quota-race')).toMatchObject({ claimed: true, verdict: 'verified' });
+      expect(claim(r.v, 'duplicate-submit')).toMatchObject({ claimed: true, verdict: 'verified' });
+      expect(r.v?.outcome).toMatchObject({ exitCode: 0, regressed: [] });
+      // A B A B: three runs a side, alternating, each its own run folder inside the verification folder.
+      expect(r.v?.order).toEqual(['baseline', 'candidate', 'baseline', 'candidate', 'baseline', 'candidate']);
+      expect(readdirSync(join(r.out, 'runs'))).toHaveLength(6);
+      for (const label of [
+        'baseline legacy 1/3',
+        'candidate hardened 1/3',
+        'baseline legacy 3/3',
+        'candidate hardened 3/3',
+      ]) {
+        expect(r.stderr).toMatch(new RegExp(`\\[quota-rush ${label}\\] rush +\\[[=-]+\\]`));
+      }
+      expect(r.stdout).toMatch(
+        /quota-race \(fix claimed\) +verified +3 of 3 runs +0 of 3 runs +<[\d.,]+ in 10,000 at 95%/,
+      );
+      expect(r.stdout).toMatch(/^Verified: the fix of quota-race, duplicate-submit holds on quota-rush/m);
+      const report = /comparison report: (.+\.html)$/m.exec(r.stdout)?.[1];
+      expect(report && existsSync(report)).toBe(true);
+      // The promise is under 2 minutes on an idle machine; a 3x slower busy one still gets 6.
+      expect(r.ms).toBeLessThan(360_000);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    '--baseline-defects quota-race verifies quota-race alone',
+    async () => {
+      const r = await cli([
+        'verify',
+        'quota-rush',
+        '--short',
+        '--baseline-defects',
+        'quota-race',
+        '--format',
+        'json',
+      ]);
+      expect(r.code, r.stderr.slice(-2000)).toBe(0);
+      expect(r.v?.outcome.verified).toEqual(['quota-race']);
+      expect(claim(r.v, 'duplicate-submit')).toMatchObject({ claimed: false });
+      expect(claim(r.v, 'duplicate-submit')?.verdict).not.toBe('verified');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'hardened against hardened (A/A) exits 99 with no change or inconclusive, never verified or regressed',
+    async () => {
+      const r = await cli([
+        'verify',
+        'quota-rush',
+        '--short',
+        '--baseline',
+        'hardened',
+        '--candidate',
+        'hardened',
+        '--format',
+        'json',
+      ]);
+      expect(r.code, r.stderr.slice(-2000)).toBe(99);
+      const verdicts = [...(r.v?.defectClaims ?? []), ...(r.v?.sloClaims ?? [])].map((c) => c.verdict);
+      expect(verdicts.length).toBeGreaterThan(0);
+      for (const v of verdicts) expect(['no change', 'inconclusive']).toContain(v);
+      expect(r.stdout).toMatch(/^Nothing to verify/m);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    '--runs 1 reads inconclusive for the SLO claims (too little data) and does not pass',
+    async () => {
+      const r = await cli(['verify', 'quota-rush', '--short', '--runs', '1', '--format', 'json']);
+      expect(r.code, r.stderr.slice(-2000)).toBe(99);
+      expect(r.v?.sloClaims.map((s) => s.verdict)).toEqual([
+        'inconclusive',
+        'inconclusive',
+        'inconclusive',
+        'inconclusive',
+      ]);
+      expect(r.v?.sloClaims.find((s) => s.id === 'latencyP95')?.reasonKey).toBe('slo.tooFewRuns');
+    },
+    TEST_TIMEOUT,
+  );
+});

@@ -41,6 +41,8 @@ export interface ApiConfig {
   billingInlineTimeoutMs: number;
   outboxIntervalMs: number;
   sweepIntervalMs: number;
+  /** How often the service re-checks its invariants on its own (0: only when /admin/invariants is read). */
+  invariantCheckMs: number;
   releaseIntervalMs: number;
   releaseInitialDays: number;
   applicantLimit: number;
@@ -152,6 +154,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     billingInlineTimeoutMs: integer(env, 'BILLING_INLINE_TIMEOUT_MS', 800, 1),
     outboxIntervalMs: integer(env, 'OUTBOX_INTERVAL_MS', 250, 10),
     sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 1000, 10),
+    invariantCheckMs: integer(env, 'INVARIANT_CHECK_MS', 2000, 0),
     releaseIntervalMs: integer(env, 'RELEASE_INTERVAL_MS', 1000, 10),
     releaseInitialDays: integer(env, 'RELEASE_INITIAL_DAYS', 14),
     applicantLimit: integer(env, 'APPLICANT_LIMIT', 5, 1),

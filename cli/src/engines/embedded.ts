@@ -13,6 +13,7 @@ interface RunnerModule {
     timeseriesOut?: string;
     quiet?: boolean;
     testId?: string;
+    metricsPort?: number;
     onProgress?: (p: Progress) => void;
     signal?: AbortSignal;
     stderr?: NodeJS.WriteStream;
@@ -39,6 +40,7 @@ export async function runEmbedded(request: EngineRequest): Promise<EngineResult>
     timeseriesOut: join(request.runDir, RUN_FILES.timeseries),
     quiet: true,
     testId: request.testId,
+    ...(request.metricsPort !== undefined ? { metricsPort: request.metricsPort } : {}),
     onProgress: request.onProgress,
     signal: request.signal,
     // A plain Writable is not a TTY, which is what the runner checks; the cast only satisfies the type.

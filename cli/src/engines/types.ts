@@ -16,6 +16,8 @@ export interface EngineRequest {
   env: Record<string, string>;
   runDir: string;
   testId: string;
+  /** Serve the runner's live Prometheus metrics on this loopback port (embedded engine). */
+  metricsPort?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }

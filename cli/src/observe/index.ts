@@ -64,6 +64,11 @@ export function observerOrHint(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function pendingAlerts(prometheus: PrometheusProcess): Promise<number> {
+  const data = await prometheus.query<{ alerts: Array<{ state: string }> }>('/api/v1/alerts', {});
+  return data.alerts.filter((alert) => alert.state === 'pending').length;
+}
+
 export function createRunObserver(options: ObserverOptions): RunObserver {
   const scale = options.scale ?? RUN_TIME_SCALE;
   const step = options.onStep ?? (() => {});
@@ -127,8 +132,12 @@ export function createRunObserver(options: ObserverOptions): RunObserver {
     async stop() {
       if (!prometheus || !run) return null;
       try {
-        // Two more evaluations, so the state at the end of the load is in the history.
+        // Two more evaluations, so the state at the end of the load is in the history; then an alert
+        // still pending is followed until it fires or clears, for at most the longest `for` of the rules
+        // (15 min / scale): a payment-code deadline passes only after the booking's objective.
         await sleep(2_500);
+        const followUntil = Date.now() + (15 * 60 * 1000) / scale + 1_000;
+        while (Date.now() < followUntil && (await pendingAlerts(prometheus)) > 0) await sleep(1_000);
         const end = Date.now() / 1000;
         const data = await prometheus.query<{ result: AlertSeries[] }>('/api/v1/query_range', {
           query: 'ALERTS',

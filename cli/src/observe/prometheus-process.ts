@@ -97,7 +97,7 @@ export async function startPrometheus(options: StartOptions): Promise<Prometheus
     url,
     log: () => log,
     async query<T>(path: string, params: Record<string, string>): Promise<T> {
-      const response = await fetch(`${url}${path}`, { method: 'POST', body: new URLSearchParams(params) });
+      const response = await fetch(`${url}${path}?${new URLSearchParams(params)}`);
       const answer = (await response.json()) as { status: string; error?: string; data: T };
       if (answer.status !== 'success')
         throw new Error(`prometheus ${path}: ${answer.error ?? response.status}`);

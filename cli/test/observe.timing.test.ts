@@ -2,7 +2,8 @@
 // machine's Prometheus with the project's time-scaled rules, and the embedded runner with its live
 // endpoint; alerts.json must show what an SRE watching the run would have been paged for, and when.
 // Legacy quota-rush: the invariant alert fires while the rush is still running (the API re-checks its
-// invariants on its own), with its time to detect. Hardened: no invariant or payment-code alert, and an
+// invariants on its own), with its time to detect. Legacy payment-code-failure: the payment-code
+// burn-rate alert fires. Hardened, both scenarios: no invariant or payment-code alert, and an
 // availability or latency page only together with the run's own failed threshold for that SLO: on a
 // machine this busy the hardened service may shed (503) past its availability budget, and then the
 // alert is right to fire; it must never fire while the run's own SLO thresholds held.
@@ -74,21 +75,34 @@ describe('run --observe', () => {
     expect(output).toMatch(/alerts fired: .*InvariantViolation/);
   });
 
-  it('hardened quota-rush: no invariant or payment-code alert; an SLO page only with its failed threshold', async () => {
-    const { alerts, failedThresholds, output } = await observe('quota-rush', 'hardened');
-    expect(alerts.loadStartedAt).not.toBeNull();
-    for (const name of ['InvariantViolation', 'PaymentCodeBurnFast', 'PaymentCodeBurnSlow']) {
-      expect(fired(alerts, name), `${name}\n${output.slice(-2000)}`).toEqual([]);
-    }
-    const availabilityHeld = !failedThresholds.some((t) => t.startsWith('http_req_failed'));
-    const latencyHeld = !failedThresholds.some((t) => t.startsWith('http_req_duration'));
-    if (availabilityHeld) {
-      expect(fired(alerts, 'ApiAvailabilityBurnFast'), failedThresholds.join(', ')).toEqual([]);
-      expect(fired(alerts, 'ApiAvailabilityBurnSlow'), failedThresholds.join(', ')).toEqual([]);
-    }
-    if (latencyHeld) {
-      expect(fired(alerts, 'ApiLatencyBurnFast'), failedThresholds.join(', ')).toEqual([]);
-      expect(fired(alerts, 'ApiLatencyBurnSlow'), failedThresholds.join(', ')).toEqual([]);
-    }
+  it('legacy payment-code-failure: the payment-code burn-rate alert fires', async () => {
+    const { alerts, output } = await observe('payment-code-failure', 'legacy');
+    const page = fired(alerts, 'PaymentCodeBurnFast');
+    expect(page.length, output.slice(-2000)).toBeGreaterThan(0);
+    expect(page[0]?.detectSeconds ?? -1).toBeGreaterThan(0);
   });
+
+  for (const scenario of ['quota-rush', 'payment-code-failure']) {
+    it(`hardened ${scenario}: no invariant or payment-code alert; an SLO page only with its failed threshold`, async () => {
+      await hardenedIsQuiet(scenario);
+    });
+  }
 });
+
+async function hardenedIsQuiet(scenario: string): Promise<void> {
+  const { alerts, failedThresholds, output } = await observe(scenario, 'hardened');
+  expect(alerts.loadStartedAt).not.toBeNull();
+  for (const name of ['InvariantViolation', 'PaymentCodeBurnFast', 'PaymentCodeBurnSlow']) {
+    expect(fired(alerts, name), `${name}\n${output.slice(-2000)}`).toEqual([]);
+  }
+  const availabilityHeld = !failedThresholds.some((t) => t.startsWith('http_req_failed'));
+  const latencyHeld = !failedThresholds.some((t) => t.startsWith('http_req_duration'));
+  if (availabilityHeld) {
+    expect(fired(alerts, 'ApiAvailabilityBurnFast'), failedThresholds.join(', ')).toEqual([]);
+    expect(fired(alerts, 'ApiAvailabilityBurnSlow'), failedThresholds.join(', ')).toEqual([]);
+  }
+  if (latencyHeld) {
+    expect(fired(alerts, 'ApiLatencyBurnFast'), failedThresholds.join(', ')).toEqual([]);
+    expect(fired(alerts, 'ApiLatencyBurnSlow'), failedThresholds.join(', ')).toEqual([]);
+  }
+}

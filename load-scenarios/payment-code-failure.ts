@@ -18,7 +18,14 @@ import {
   setBillingFaults,
   waitForCode,
 } from './lib/journey.ts';
-import { availability, bookingLatency, merge, paymentCode, summaryTrendStats } from './lib/slo.ts';
+import {
+  availability,
+  bookingLatency,
+  merge,
+  paymentCode,
+  SLO_TARGETS,
+  summaryTrendStats,
+} from './lib/slo.ts';
 
 const t = target();
 const rate = knob('RATE', 8, 5);
@@ -31,7 +38,7 @@ const phaseS = knob('PHASE_S', 60, 4);
  */
 const outageS = knob('OUTAGE_S', 10, 3);
 /** The issuance objective (DEFECTS.md: 30 s); short mode scales it with the stack's setting. */
-const codeObjectiveS = knob('CODE_OBJECTIVE_S', 30, 12);
+const codeObjectiveS = knob('CODE_OBJECTIVE_S', SLO_TARGETS.paymentCodeSeconds, 12);
 const billingLatencyMs = knob('BILLING_LATENCY_MS', 300);
 const billingErrorRate = knob('BILLING_ERROR_RATE', 0.5);
 

@@ -23,6 +23,7 @@ import {
   bookingLatency,
   merge,
   paymentCode,
+  SLO_TARGETS,
   summaryTrendStats,
 } from './lib/slo.ts';
 
@@ -57,7 +58,13 @@ export default async function journey(data: { slot: Slot }): Promise<void> {
   check(attempt, { 'the booking holds a seat': (a) => a.outcome === 'held' && a.booking !== null });
   if (!attempt.booking) return;
 
-  const booking = await waitForCode(t, user, attempt.booking, bookedAt, 30_000);
+  const booking = await waitForCode(
+    t,
+    user,
+    attempt.booking,
+    bookedAt,
+    SLO_TARGETS.paymentCodeSeconds * 1000,
+  );
   check(booking, {
     'a 15-digit billing code appears': (b) => /^[789]\d{14}$/.test(b.billingCode ?? ''),
     'the booking waits for payment': (b) => b.status === 'WAITING_PAYMENT',

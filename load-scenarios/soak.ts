@@ -19,7 +19,14 @@ import {
   waitForCode,
   waitForStatus,
 } from './lib/journey.ts';
-import { availability, bookingLatency, merge, paymentCode, summaryTrendStats } from './lib/slo.ts';
+import {
+  availability,
+  bookingLatency,
+  merge,
+  paymentCode,
+  SLO_TARGETS,
+  summaryTrendStats,
+} from './lib/slo.ts';
 
 const t = target();
 const durationS = knob('DURATION_S', 1800, 20);
@@ -79,7 +86,7 @@ export async function bookAndPay(data: Data): Promise<void> {
     idempotencyKey: `soak-${who.applicantId}`,
   });
   if (!attempt.booking) return;
-  const booking = await waitForCode(t, who, attempt.booking, bookedAt, 30_000);
+  const booking = await waitForCode(t, who, attempt.booking, bookedAt, SLO_TARGETS.paymentCodeSeconds * 1000);
   if (!booking.billingCode) return;
   await pay(t, booking.billingCode, 'INTERNET_BANKING');
   const paid = await waitForStatus(t, who, booking.id, ['PAID'], 15_000);

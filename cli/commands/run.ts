@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { exitSoon } from '../src/exit-soon.ts';
 import { withExitCodes } from '../src/help.ts';
+import { observerOrHint } from '../src/observe/index.ts';
 import { progressPrinter } from '../src/progress.ts';
 import { parseRunOptions, type RunFlags, UsageError } from '../src/run-options.ts';
 import { runScenario } from '../src/run-scenario.ts';
@@ -23,6 +24,10 @@ export function registerRun(program: Command): void {
     .option('--admin-token <token>', 'admin token of --target (default: ADMIN_TOKEN)')
     .option('--engine <engine>', 'embedded | k6 (k6 on PATH)', 'embedded')
     .option('--out <dir>', 'run folder (default ./runs/<run-id>)')
+    .option(
+      '--observe',
+      "watch the run with the machine's Prometheus and the project's alerts; writes alerts.json",
+    )
     .action(async (scenario: string, flags: RunFlags) => {
       exitSoon(await runCommand(scenario, flags));
     });
@@ -34,7 +39,7 @@ export function registerRun(program: Command): void {
   });
 }
 
-export async function runCommand(scenario: string, flags: RunFlags): Promise<number> {
+export async function runCommand(scenario: string, flags: RunFlags & { observe?: boolean }): Promise<number> {
   let options: ReturnType<typeof parseRunOptions>;
   try {
     options = parseRunOptions(scenario, flags);
@@ -53,6 +58,10 @@ export async function runCommand(scenario: string, flags: RunFlags): Promise<num
       onProgress: (p) => printer.update(p),
       onStep: (line) => printer.note(line),
       signal: abort.signal,
+      observer: flags.observe
+        ? (observerOrHint((line) => printer.note(line), { onStep: (line) => printer.note(line) }) ??
+          undefined)
+        : undefined,
     });
     printer.done();
     const lines = [`${label} ${describeVerdict(outcome.verdict)}`];

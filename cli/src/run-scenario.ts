@@ -10,6 +10,7 @@ import { runEmbedded } from './engines/embedded.ts';
 import { runK6 } from './engines/k6.ts';
 import type { EngineResult, Progress } from './engines/types.ts';
 import { findKnee, type Knee } from './knee.ts';
+import type { RunObserver } from './observe/index.ts';
 import {
   createRunDir,
   gitState,
@@ -40,6 +41,8 @@ export interface RunHooks {
   renderReport?: boolean;
   /** The run id (default: made from the scenario, profile and time). */
   id?: string;
+  /** --observe: a Prometheus watching the run (cli/src/observe/). */
+  observer?: RunObserver;
 }
 
 export interface RunOutcome {
@@ -133,6 +136,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     config = await adminGet<typeof config>(`${target.apiUrl}/admin/config`, target.adminToken, 10_000).catch(
       () => ({}),
     );
+    const observed = await hooks.observer?.start({ runDir: dir, testId: id, ...target });
     step(`running ${options.scenario}${options.short ? ' (short)' : ''} on the ${options.engine} engine`);
     const request = {
       script: spec.script,
@@ -146,6 +150,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
       runDir: dir,
       testId: id,
       allowRemoteTarget: options.allowRemoteTarget,
+      metricsPort: observed?.runnerMetricsPort,
       onProgress: hooks.onProgress,
       signal: hooks.signal,
     };
@@ -161,6 +166,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
       engineError ??= `the invariants could not be read: ${error instanceof Error ? error.message : String(error)}`;
     }
   } finally {
+    await hooks.observer?.stop();
     await sampler.stop();
     await new Promise((resolve) => serverOut.end(resolve));
     if (stack) {

@@ -1,13 +1,15 @@
-// docker-compose.yml checked without Docker. The compose-spec JSON schema is not available offline from
-// an installed package, so the file is validated against a strict schema of the subset it uses (written
-// here: unknown keys are refused, so a misspelt key fails). Then cross-checks against the repository:
-// mounted paths exist, Prometheus scrapes and Grafana datasources point at real service ports, and the
-// environment variables given to the API and the simulator are ones they read.
+// docker-compose.yml checked without Docker: against the Compose Specification's own JSON schema
+// (../shared/schemas/compose-spec.json, beside the checkout: test/support/shared-schemas.ts), then
+// against the repository: mounted paths exist, Prometheus scrapes and Grafana datasources point at real
+// service ports, every service has a health check, the environment variables given to the API and the
+// simulator are ones they read, and the API takes its profile, defects and clock from the environment.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { serviceVariables } from './support/service-variables.ts';
+import { schemasRequired, sharedSchema } from './support/shared-schemas.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(`${repo}${path}`, 'utf8');
@@ -15,71 +17,17 @@ const read = (path: string) => readFileSync(`${repo}${path}`, 'utf8');
 interface Service {
   image: string;
   command?: string[];
-  environment?: Record<string, string>;
+  /** A variable without a value (null) is passed through from the caller's environment. */
+  environment?: Record<string, string | null>;
   ports?: string[];
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
+  healthcheck?: { test: string[] };
 }
 
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   services: Record<string, Service>;
-};
-
-const stringList = { type: 'array', items: { type: 'string', minLength: 1 } };
-const serviceSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['image'],
-  properties: {
-    image: { type: 'string', pattern: '^[a-z0-9./_-]+:[A-Za-z0-9._-]+$' },
-    working_dir: { type: 'string' },
-    command: stringList,
-    environment: {
-      type: 'object',
-      propertyNames: { pattern: '^[A-Z][A-Z0-9_]*$' },
-      additionalProperties: { type: 'string' },
-    },
-    ports: { type: 'array', items: { type: 'string', pattern: '^\\d+:\\d+$' } },
-    volumes: { type: 'array', items: { type: 'string', pattern: '^[^:]+:/[^:]*(:ro)?$' } },
-    extra_hosts: stringList,
-    restart: { enum: ['no', 'always', 'on-failure', 'unless-stopped'] },
-    profiles: stringList,
-    depends_on: {
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['condition'],
-        properties: {
-          condition: { enum: ['service_started', 'service_healthy', 'service_completed_successfully'] },
-        },
-      },
-    },
-    healthcheck: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['test'],
-      properties: {
-        test: { type: 'array', items: { type: 'string' }, minItems: 2 },
-        interval: { type: 'string', pattern: '^\\d+(ms|s|m)$' },
-        timeout: { type: 'string', pattern: '^\\d+(ms|s|m)$' },
-        retries: { type: 'integer', minimum: 1 },
-        start_period: { type: 'string', pattern: '^\\d+(ms|s|m)$' },
-      },
-    },
-  },
-};
-const composeSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['services'],
-  properties: {
-    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' },
-    services: { type: 'object', additionalProperties: serviceSchema },
-    volumes: { type: 'object', additionalProperties: { type: 'null' } },
-  },
-  patternProperties: { '^x-': {} },
 };
 
 /** The container ports a service publishes. */
@@ -87,21 +35,65 @@ function containerPorts(service: Service | undefined): number[] {
   return (service?.ports ?? []).map((port) => Number(port.split(':')[1]));
 }
 
-/** Variable names in the first column of the markdown tables of a file. */
-function tableVariables(text: string): Set<string> {
-  return new Set([...text.matchAll(/^\|\s*`?([A-Z][A-Z0-9_]+)`?\s*\|/gm)].map((match) => match[1] as string));
-}
-/** Variable names in a `// | NAME |` comment table. */
-function commentTableVariables(text: string): Set<string> {
-  return new Set([...text.matchAll(/^\/\/ \| ([A-Z][A-Z0-9_]+)\s+\|/gm)].map((match) => match[1] as string));
-}
-
 describe('docker-compose.yml', () => {
-  it('matches the strict schema of the compose subset it uses', () => {
-    const ajv = new Ajv({ allErrors: true });
-    const validate = ajv.compile(composeSchema);
-    const raw = parse(read('docker-compose.yml'), { merge: true }) as Record<string, unknown>;
-    expect(validate(raw), ajv.errorsText(validate.errors)).toBe(true);
+  const schemaPath = sharedSchema(
+    'compose-spec.json',
+    'the Compose Specification check of docker-compose.yml',
+  );
+
+  it('has the Compose Specification schema beside the checkout when running in CI', () => {
+    expect(
+      schemaPath !== null || !schemasRequired(),
+      'CI=true but ../shared/schemas/compose-spec.json is missing',
+    ).toBe(true);
+  });
+
+  if (schemaPath) {
+    it('is valid against the Compose Specification JSON schema', () => {
+      const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+      // The schema names draft-07 by an https URL Ajv does not know; Ajv's default dialect is draft-07.
+      delete schema.$schema;
+      const ajv = new Ajv({ allErrors: true, strict: false });
+      const validate = ajv.compile(schema);
+      // Validated as written (anchors and merge keys resolved, as compose does), with ${...} unexpanded.
+      const raw = parse(read('docker-compose.yml'), { merge: true }) as Record<string, unknown>;
+      expect(validate(raw), ajv.errorsText(validate.errors)).toBe(true);
+    });
+
+    it('the schema refuses a misspelt key (the check is live)', () => {
+      const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+      delete schema.$schema;
+      const validate = new Ajv({ strict: false }).compile(schema);
+      expect(
+        validate({ services: { api: { image: 'node:24', helthcheck: { test: ['CMD', 'true'] } } } }),
+      ).toBe(false);
+    });
+  }
+
+  it('gives every service a health check', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect(service.healthcheck?.test.length ?? 0, name).toBeGreaterThan(1);
+    }
+  });
+
+  it("takes the API's profile, defects and clock from the environment, the simulator's clock with it", () => {
+    const api = compose.services.api?.environment ?? {};
+    expect(api.PROFILE).toBe(['$', '{PROFILE:-hardened}'].join(''));
+    expect(api.CLOCK_SPEED).toBe(['$', '{CLOCK_SPEED:-1}'].join(''));
+    // Passed through only when set: an empty DEFECTS would replace the profile's set with none.
+    expect('DEFECTS' in api && api.DEFECTS === null).toBe(true);
+    expect(api.CLOCK_EPOCH).toBeNull();
+    const billing = compose.services['billing-sim']?.environment ?? {};
+    expect(billing.CLOCK_SPEED).toBe(api.CLOCK_SPEED);
+    expect('CLOCK_EPOCH' in billing && billing.CLOCK_EPOCH === null).toBe(true);
+  });
+
+  it('runs k6 at v0.57.0 or later, which loads the TypeScript scenarios without a flag', () => {
+    const tag = /^grafana\/k6:(\d+)\.(\d+)\.(\d+)$/.exec(compose.services.k6?.image ?? '');
+    expect(tag, compose.services.k6?.image).not.toBeNull();
+    const [major, minor] = [Number(tag?.[1]), Number(tag?.[2])];
+    expect(major > 0 || minor >= 57).toBe(true);
+    expect(compose.services.k6?.command?.join(' ')).not.toContain('compatibility-mode');
   });
 
   it('has every service of the stack, and k6 only under the load profile', () => {
@@ -172,9 +164,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives the API and the simulator only variables they read', () => {
-    const telemetry = tableVariables(read('target-api/telemetry/README.md'));
-    const api = tableVariables(read('target-api/README.md'));
-    const billing = commentTableVariables(read('target-api/billing-sim/src/config.ts'));
+    const { api, billing, telemetry } = serviceVariables();
     expect(api.has('BILLING_URL') && billing.has('API_URL') && telemetry.has('OTEL_SERVICE_NAME')).toBe(true);
     for (const name of Object.keys(compose.services.api?.environment ?? {})) {
       expect(api.has(name) || telemetry.has(name), `api: ${name}`).toBe(true);

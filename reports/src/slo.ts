@@ -1,6 +1,7 @@
 // The service-level objectives of DEFECTS.md, computed from a k6 summary and the invariants. Scenarios
 // name their metrics freely, so each SLO looks for the most specific metric first (a booking sub-metric
 // or a custom metric), falls back to the general one, and says which it used (`source`).
+import { SLO_TARGETS } from '../../load-scenarios/lib/slo.ts';
 import type { InvariantReport, K6Metric, K6Summary } from './run-folder.ts';
 
 export type SloId = 'availability' | 'latencyP95' | 'latencyP99' | 'paymentCode' | 'invariants';
@@ -23,13 +24,7 @@ export interface SloTargets {
   paymentCodeShare: number;
 }
 
-export const DEFAULT_SLO_TARGETS: SloTargets = {
-  availability: 0.995,
-  latencyP95Ms: 500,
-  latencyP99Ms: 1000,
-  paymentCodeSeconds: 30,
-  paymentCodeShare: 0.99,
-};
+export const DEFAULT_SLO_TARGETS: SloTargets = SLO_TARGETS; // the one source: load-scenarios/lib/slo.ts
 
 export type SloUnit = 'ratio' | 'ms' | 's' | 'count';
 

@@ -47,6 +47,8 @@ export interface DomainMetrics {
   paymentNotice(outcome: string): void;
   bookingsExpired(count: number): void;
   invariantViolations(invariant: string, violations: number): void;
+  /** Bookings whose payment-code deadline just passed: with their code by then, and without. */
+  paymentCodeDeadlines(inTime: number, missed: number): void;
   slotLevel(office: string, capacity: number, taken: number): void;
 }
 
@@ -211,6 +213,15 @@ export function createMetrics(options: MetricsOptions = {}): ServiceMetrics {
     labelNames: ['invariant'] as const,
     registers,
   });
+  const deadlines = new client.Counter({
+    name: 'mpaspor_payment_code_deadlines_total',
+    help: 'Bookings whose payment-code deadline passed, by whether the code had come (in_time) or not (missed)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  // Both series exist from the start, so the missed share is 0, not absent, on a healthy service.
+  deadlines.inc({ outcome: 'in_time' }, 0);
+  deadlines.inc({ outcome: 'missed' }, 0);
   circuit.set(0);
   if (options.defaultMetrics !== false) client.collectDefaultMetrics({ register: registry });
 
@@ -228,6 +239,10 @@ export function createMetrics(options: MetricsOptions = {}): ServiceMetrics {
     paymentNotice: (outcome) => notices.inc({ outcome }),
     bookingsExpired: (count) => expired.inc(count),
     invariantViolations: (invariant, count) => violations.set({ invariant }, count),
+    paymentCodeDeadlines(inTime, missed) {
+      deadlines.inc({ outcome: 'in_time' }, inTime);
+      deadlines.inc({ outcome: 'missed' }, missed);
+    },
     slotLevel(office, capacity, taken) {
       slotCapacity.set({ office }, capacity);
       slotTaken.set({ office }, taken);

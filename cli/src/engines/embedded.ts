@@ -14,6 +14,7 @@ interface RunnerModule {
     quiet?: boolean;
     testId?: string;
     allowRemoteTarget?: boolean;
+    metricsPort?: number;
     onProgress?: (p: Progress) => void;
     signal?: AbortSignal;
     stderr?: NodeJS.WriteStream;
@@ -41,6 +42,7 @@ export async function runEmbedded(request: EngineRequest): Promise<EngineResult>
     quiet: true,
     testId: request.testId,
     allowRemoteTarget: request.allowRemoteTarget === true,
+    ...(request.metricsPort !== undefined ? { metricsPort: request.metricsPort } : {}),
     onProgress: request.onProgress,
     signal: request.signal,
     // A plain Writable is not a TTY, which is what the runner checks; the cast only satisfies the type.

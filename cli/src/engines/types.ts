@@ -18,6 +18,8 @@ export interface EngineRequest {
   testId: string;
   /** The user passed --allow-remote-target: the engine may load a host outside loopback. */
   allowRemoteTarget?: boolean;
+  /** Serve the runner's live Prometheus metrics on this loopback port (embedded engine). */
+  metricsPort?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }

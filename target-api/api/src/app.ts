@@ -24,6 +24,7 @@ import { hashPassword } from './accounts/passwords.ts';
 import { accountsPlugin } from './accounts/plugin.ts';
 import { createTokenSigner } from './accounts/tokens.ts';
 import { createFaults } from './admin/faults.ts';
+import { invariantWatch } from './admin/invariants.ts';
 import { adminPlugin } from './admin/plugin.ts';
 import { SEED_PASSWORD } from './admin/seed.ts';
 import { applicantsPlugin } from './applicants/plugin.ts';
@@ -156,6 +157,8 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
   if (config.backgroundJobs) {
     stops.push(loop(app, 'outbox', config.outboxIntervalMs, () => runOutboxPass(ctx)));
     stops.push(loop(app, 'sweeper', config.sweepIntervalMs, () => expireUnpaid(ctx)));
+    if (config.invariantCheckMs > 0)
+      stops.push(loop(app, 'invariants', config.invariantCheckMs, invariantWatch(ctx)));
     const releases = releaseScheduler(ctx);
     stops.push(loop(app, 'releases', config.releaseIntervalMs, releases));
   }

@@ -45,6 +45,8 @@ export interface ApiConfig {
   billingInlineTimeoutMs: number;
   outboxIntervalMs: number;
   sweepIntervalMs: number;
+  /** How often the service re-checks its invariants on its own (0: only when /admin/invariants is read). */
+  invariantCheckMs: number;
   releaseIntervalMs: number;
   releaseInitialDays: number;
   applicantLimit: number;
@@ -152,6 +154,12 @@ export const ApiEnvSchema = Type.Object({
     default: 1000,
     minimum: 10,
     description: 'how often the expiry sweeper runs',
+  }),
+  INVARIANT_CHECK_MS: Env.integer({
+    default: 2000,
+    minimum: 0,
+    description:
+      'how often the API re-checks its invariants for the mpaspor_invariant_violations gauge (0 = never)',
   }),
   RELEASE_INTERVAL_MS: Env.integer({
     default: 1000,
@@ -277,6 +285,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     billingInlineTimeoutMs: v.BILLING_INLINE_TIMEOUT_MS,
     outboxIntervalMs: v.OUTBOX_INTERVAL_MS,
     sweepIntervalMs: v.SWEEP_INTERVAL_MS,
+    invariantCheckMs: v.INVARIANT_CHECK_MS,
     releaseIntervalMs: v.RELEASE_INTERVAL_MS,
     releaseInitialDays: v.RELEASE_INITIAL_DAYS,
     applicantLimit: v.APPLICANT_LIMIT,

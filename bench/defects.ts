@@ -1,4 +1,4 @@
-// `npm run bench:defects`: how reliably each defect reproduces (DEFECTS.md asks for at least 19 of 20
+// `npm run bench:defects`: how reliably each defect reproduces (docs/DEFECTS.md asks for at least 19 of 20
 // short runs of the scenario built for it). Each defect is switched on alone (`--defects <id>`), its
 // scenario runs in short mode through the real command (the target's two services, the embedded runner,
 // the run folder), and the run counts as a reproduction only when it fails for the defect's own reason.

@@ -37,7 +37,7 @@ const phaseS = knob('PHASE_S', 60, 4);
  * time once billing is back (a longer outage is a different story: the hold is released, by design).
  */
 const outageS = knob('OUTAGE_S', 10, 3);
-/** The issuance objective (DEFECTS.md: 30 s); short mode scales it with the stack's setting. */
+/** The issuance objective (docs/DEFECTS.md: 30 s); short mode scales it with the stack's setting. */
 const codeObjectiveS = knob('CODE_OBJECTIVE_S', SLO_TARGETS.paymentCodeSeconds, 12);
 const billingLatencyMs = knob('BILLING_LATENCY_MS', 300);
 const billingErrorRate = knob('BILLING_ERROR_RATE', 0.5);

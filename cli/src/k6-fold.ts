@@ -130,7 +130,7 @@ export class K6PointFolder {
   }
 }
 
-/** Percentiles through an HDR histogram (K6-COMPAT.md: within 0.1%), values in thousandths. */
+/** Percentiles through an HDR histogram (docs/K6-COMPAT.md: within 0.1%), values in thousandths. */
 function trendStats(values: number[]): { p50: number; p95: number; p99: number } {
   const histogram = hdr.build({ numberOfSignificantValueDigits: 3 });
   for (const value of values) histogram.recordValue(Math.max(0, Math.round(value * 1000)));

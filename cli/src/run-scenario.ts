@@ -1,4 +1,4 @@
-// One run, end to end (ARCHITECTURE.md): start the target unless one is given, sample its metrics,
+// One run, end to end (docs/ARCHITECTURE.md): start the target unless one is given, sample its metrics,
 // run the scenario on the chosen engine, read the invariants, judge, write the run folder.
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

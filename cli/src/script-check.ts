@@ -1,5 +1,5 @@
 // Checks that load scenarios stay real k6 scripts: they type-check against @types/k6 and import nothing
-// but k6 modules and each other (ARCHITECTURE.md: every file runs under real k6 unchanged).
+// but k6 modules and each other (docs/ARCHITECTURE.md: every file runs under real k6 unchanged).
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';

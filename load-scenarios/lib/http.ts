@@ -3,7 +3,7 @@
 import http, { type RefinedResponse } from 'k6/http';
 import { setTimeout } from 'k6/timers';
 
-// Availability is "answers without a 5xx" (DEFECTS.md): a 409 quota-exhausted, or a 429 asking the
+// Availability is "answers without a 5xx" (docs/DEFECTS.md): a 409 quota-exhausted, or a 429 asking the
 // client to come back later, is a correct answer. Status 0 (timeout, reset) and 5xx are failures.
 http.setResponseCallback(http.expectedStatuses({ min: 200, max: 499 }));
 
@@ -60,7 +60,7 @@ export function retryAfterMs(res: Response, fallbackMs: number): number {
   return Number.isFinite(secondsValue) && secondsValue >= 0 ? secondsValue * 1000 : fallbackMs;
 }
 
-/** Waits without blocking the VU's event loop (sleep() would; see K6-COMPAT.md). */
+/** Waits without blocking the VU's event loop (sleep() would; see docs/K6-COMPAT.md). */
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => {
     setTimeout(resolve, Math.max(0, ms));

@@ -1,4 +1,4 @@
-// The steps of an M-Paspor user's journey (DOMAIN.md) and the admin calls that set a scenario up.
+// The steps of an M-Paspor user's journey (docs/DOMAIN.md) and the admin calls that set a scenario up.
 // Scenarios read as the journey; the HTTP details live here.
 import { check } from 'k6';
 import type { Target } from './env.ts';

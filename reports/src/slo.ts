@@ -1,4 +1,4 @@
-// The service-level objectives of DEFECTS.md, computed from a k6 summary and the invariants. Scenarios
+// The service-level objectives of docs/DEFECTS.md, computed from a k6 summary and the invariants. Scenarios
 // name their metrics freely, so each SLO looks for the most specific metric first (a booking sub-metric
 // or a custom metric), falls back to the general one, and says which it used (`source`).
 import { SLO_TARGETS } from '../../load-scenarios/lib/slo.ts';
@@ -262,7 +262,7 @@ export function listThresholds(summary: K6Summary): ThresholdResult[] {
 
 // ---- error budget and burn rate ---------------------------------------------------------------------
 
-/** The SRE window the budget is stated over (DEFECTS.md states targets, not windows: 30 days is the usual). */
+/** The SRE window the budget is stated over (docs/DEFECTS.md states targets, not windows: 30 days is the usual). */
 export const BUDGET_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 

@@ -4,7 +4,7 @@ import { createMetrics, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 describe('service metrics', () => {
-  it('exposes every mpaspor_* metric of ARCHITECTURE.md with the values domain code recorded', async () => {
+  it('exposes every mpaspor_* metric of docs/ARCHITECTURE.md with the values domain code recorded', async () => {
     const metrics = createMetrics({
       defaultMetrics: false,
       sources: {

@@ -1,6 +1,6 @@
 // Prometheus metrics of one service instance: its own Registry (never prom-client's global one, so a
 // test can build several apps in one process), the HTTP server histogram, the `mpaspor_*` domain
-// metrics of ARCHITECTURE.md, Node's default metrics and the database pool.
+// metrics of docs/ARCHITECTURE.md, Node's default metrics and the database pool.
 import client from 'prom-client';
 
 /** Outcomes of `POST /v1/bookings`, the label values of `mpaspor_booking_attempts_total`. */

@@ -175,7 +175,7 @@ afterAll(async () => {
 const exportedTraceIds = () => new Set(receiver.spans.map((s) => s.traceId));
 
 describe('telemetry across the booking API and the billing simulator', () => {
-  it('(a) exposes every metric of ARCHITECTURE.md with values that match the journey, and real exemplars', () => {
+  it('(a) exposes every metric of docs/ARCHITECTURE.md with values that match the journey, and real exemplars', () => {
     const names = [
       'http_server_request_duration_seconds_bucket',
       'mpaspor_booking_attempts_total',

@@ -1,4 +1,4 @@
-// Each defect of DEFECTS.md switched on alone breaks its invariant; the hardened profile holds it.
+// Each defect of docs/DEFECTS.md switched on alone breaks its invariant; the hardened profile holds it.
 // Runs on the engine PASPOR_TEST_DB names (PGlite in `unit`, PostgreSQL in `api-postgres`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOutboxPass } from '../src/payments/outbox.ts';

@@ -1,4 +1,4 @@
-// Environment faults on the API side (DEFECTS.md "the world misbehaving"): added database latency,
+// Environment faults on the API side (docs/DEFECTS.md "the world misbehaving"): added database latency,
 // optionally only inside a [startAt, endAt) window so a scenario can schedule it ahead.
 
 export interface FaultSettings {

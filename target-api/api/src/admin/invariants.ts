@@ -1,4 +1,4 @@
-// The six invariants of DEFECTS.md, each computed by SQL from the database itself.
+// The six invariants of docs/DEFECTS.md, each computed by SQL from the database itself.
 import { ACTIVE, SEAT_HOLDING } from '../booking/domain/states.ts';
 import type { AppContext } from '../context.ts';
 import { COUNTED_OUTCOMES } from '../payments/notices.ts';

@@ -97,7 +97,7 @@ export const adminPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app,
 
   app.get(
     '/admin/invariants',
-    { schema: { ...admin, summary: 'The six invariants of DEFECTS.md, from the database' } },
+    { schema: { ...admin, summary: 'The six invariants of docs/DEFECTS.md, from the database' } },
     () => checkInvariants(ctx),
   );
 

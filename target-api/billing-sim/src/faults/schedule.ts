@@ -1,4 +1,4 @@
-// Environment faults of the billing system and the bank's notices (DEFECTS.md, "the world misbehaving"),
+// Environment faults of the billing system and the bank's notices (docs/DEFECTS.md, "the world misbehaving"),
 // each optionally limited to a window [startAt, endAt) so a load scenario can schedule them up front.
 // Pure: the caller passes the time and the random source.
 

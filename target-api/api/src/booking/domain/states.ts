@@ -1,4 +1,4 @@
-// The booking state machine of DOMAIN.md, pure: which event moves a booking from which state to which.
+// The booking state machine of docs/DOMAIN.md, pure: which event moves a booking from which state to which.
 
 export const BOOKING_STATUSES = [
   'HELD',

@@ -1,5 +1,5 @@
 // The offices the API serves: real Kantor Imigrasi (KANIM) and Unit Layanan Paspor (ULP) units. Quotas,
-// category splits and release schedules come from DOMAIN.md where it names them; where it does not
+// category splits and release schedules come from docs/DOMAIN.md where it names them; where it does not
 // (marked "modelled"), the figure is a plausible default, to be configured per deployment.
 import type { ServiceCategory } from '../../calendar/slots.ts';
 import type { TimeZone } from './time-zones.ts';

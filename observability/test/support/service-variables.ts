@@ -1,8 +1,10 @@
-// The environment variables each service reads, from the tables that document them: the API's
-// (target-api/README.md), the simulator's (the comment table in its config.ts) and telemetry's
+// The environment variables each service reads: the API's and the simulator's from their configuration
+// schemas (the one source the services validate against), telemetry's from the table that documents it
 // (target-api/telemetry/README.md). Deployment files must give a service only these.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ApiEnvSchema } from '../../../target-api/api/src/config.ts';
+import { SimEnvSchema } from '../../../target-api/billing-sim/src/config.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string) => readFileSync(`${repo}${path}`, 'utf8');
@@ -11,15 +13,11 @@ const read = (path: string) => readFileSync(`${repo}${path}`, 'utf8');
 function tableVariables(text: string): Set<string> {
   return new Set([...text.matchAll(/^\|\s*`?([A-Z][A-Z0-9_]+)`?\s*\|/gm)].map((match) => match[1] as string));
 }
-/** Variable names in a `// | NAME |` comment table. */
-function commentTableVariables(text: string): Set<string> {
-  return new Set([...text.matchAll(/^\/\/ \| ([A-Z][A-Z0-9_]+)\s+\|/gm)].map((match) => match[1] as string));
-}
 
 export function serviceVariables(): { api: Set<string>; billing: Set<string>; telemetry: Set<string> } {
   return {
-    api: tableVariables(read('target-api/README.md')),
-    billing: commentTableVariables(read('target-api/billing-sim/src/config.ts')),
+    api: new Set(Object.keys(ApiEnvSchema.properties)),
+    billing: new Set(Object.keys(SimEnvSchema.properties)),
     telemetry: tableVariables(read('target-api/telemetry/README.md')),
   };
 }

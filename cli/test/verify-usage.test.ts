@@ -42,7 +42,7 @@ describe('paspor-lab verify, bad usage', () => {
       /unknown defect "quota-rice" in --candidate-defects/,
     ],
     [['verify', 'quota-rush', '--baseline', 'ancient'], /unknown --baseline profile "ancient"/],
-    [['verify', 'rush-hour'], /unknown scenario "rush-hour": valid scenarios are/],
+    [['verify', 'rush-hour'], /unknown scenario "rush-hour": \(valid: smoke, quota-rush, /],
     [['verify', 'quota-rush', '--target', 'http://192.0.2.10:8080'], /not a loopback address/],
     [['demo', '--lang', 'jv'], /unknown language "jv"/],
   ])('%j: one line, exit 2, nothing written', (args, message) => {

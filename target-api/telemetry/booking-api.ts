@@ -8,9 +8,12 @@ import { withSpan } from './tracing.ts';
 const BOOKING_ROUTE = '/v1/bookings';
 const UNKNOWN_OFFICE = 'unknown';
 
-/** Maps an answer of `POST /v1/bookings` to the outcome label; `body` is the serialised payload. */
-export function bookingOutcome(statusCode: number, body: string): BookingOutcome {
-  if (statusCode === 201 || statusCode === 202) return 'booked';
+/**
+ * Maps an answer of `POST /v1/bookings` to the outcome label; `body` is the serialised payload and
+ * `replayed` says the API marked it `Idempotent-Replayed` (a retry's first answer, not a new booking).
+ */
+export function bookingOutcome(statusCode: number, body: string, replayed = false): BookingOutcome {
+  if (statusCode === 201 || statusCode === 202) return replayed ? 'replayed' : 'booked';
   if (statusCode === 429 || statusCode === 503) return 'shed';
   if (statusCode >= 500) return 'error';
   if (statusCode === 409) {
@@ -36,7 +39,8 @@ export function bookingAttemptsHook(metrics: DomainMetrics, isOffice: (id: strin
       const officeId = (request.body as { officeId?: unknown } | undefined)?.officeId;
       const office = typeof officeId === 'string' && isOffice(officeId) ? officeId : UNKNOWN_OFFICE;
       const body = reply.statusCode === 409 || reply.statusCode === 422 ? String(payload) : '';
-      metrics.bookingAttempt(office, bookingOutcome(reply.statusCode, body));
+      const replayed = reply.getHeader('idempotent-replayed') === 'true';
+      metrics.bookingAttempt(office, bookingOutcome(reply.statusCode, body, replayed));
     }
     done(null, payload);
   };

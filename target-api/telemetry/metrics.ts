@@ -4,7 +4,15 @@
 import client from 'prom-client';
 
 /** Outcomes of `POST /v1/bookings`, the label values of `mpaspor_booking_attempts_total`. */
-export type BookingOutcome = 'booked' | 'quota_exhausted' | 'duplicate' | 'rejected' | 'shed' | 'error';
+/** `replayed`: the answer first given for an Idempotency-Key, given again to a retry (no new booking). */
+export type BookingOutcome =
+  | 'booked'
+  | 'replayed'
+  | 'quota_exhausted'
+  | 'duplicate'
+  | 'rejected'
+  | 'shed'
+  | 'error';
 
 /** The circuit breaker around the billing client, as `mpaspor_billing_circuit_state` encodes it. */
 export type CircuitState = 'closed' | 'half_open' | 'open';

@@ -189,7 +189,8 @@ export const ApiEnvSchema = Type.Object({
   BOOKING_RATE_LIMIT_PER_MINUTE: Env.integer({
     default: 30,
     minimum: 1,
-    description: 'hardened: booking attempts per account per minute',
+    description:
+      'hardened: booking attempts per account per minute; past it a retry (same `Idempotency-Key` and body) still gets its first answer',
   }),
   LOGIN_RATE_LIMIT_PER_MINUTE: Env.integer({
     default: 10,

@@ -78,7 +78,7 @@ describe('admission hook', () => {
     );
     const instance = Fastify();
     app = instance;
-    instance.addHook('onRequest', admission.onRequest);
+    instance.addHook('onRequest', admission.guard);
     // Stands in for authentication: it must never see a shed request.
     instance.addHook('onRequest', async (request, reply) => {
       if (request.headers.authorization !== 'Bearer ok') return reply.code(401).send({ status: 401 });

@@ -2,9 +2,10 @@
 // Retry-After when the service is already past what it can serve in time, instead of joining a queue
 // that only grows until everything times out.
 //
-// The decision runs in the booking plugin's first onRequest hook, before authentication, body parsing
-// and validation, and the refusal is a tiny body assembled from precomputed parts: a shed answer must
-// stay cheap precisely when the process has no time to spare. Three signals, any one sheds:
+// The decision runs in the booking plugin's first preHandler hook: after authentication and validation,
+// so a malformed or unauthenticated write is told what is wrong (400, 401) rather than "overloaded", and
+// before any database work. The refusal is a tiny body assembled from precomputed parts: a shed answer
+// must stay cheap precisely when the process has no time to spare. Three signals, any one sheds:
 // - a standing queue for the database (CoDel's signal: even the luckiest unit of work in the last
 //   100 ms waited longer than the target). A burst that drains within an interval is served, not shed;
 // - event-loop delay: the process itself is short of CPU (on this 2-core machine the load runner and
@@ -99,7 +100,8 @@ declare module 'fastify' {
 }
 
 export interface Admission {
-  onRequest(request: FastifyRequest, reply: FastifyReply, done: () => void): void;
+  /** The hook (callback style, for onRequest or preHandler) that admits or sheds a booking write. */
+  guard(request: FastifyRequest, reply: FastifyReply, done: () => void): void;
   inFlight(): number;
   shed(): Record<ShedReason, number>;
   stop(): void;
@@ -128,7 +130,7 @@ export function createAdmission(
 
   return {
     // Callback-style hooks: no promise per request on the hot path.
-    onRequest(request, reply, done) {
+    guard(request, reply, done) {
       if (request.routeOptions.config.admission !== true) return done();
       const reason = shedReason(
         { inFlight, queueDelayMs: queueDelayMs(), eventLoopDelayMs: monitor.delayMs() },

@@ -1,26 +1,57 @@
 // Booking routes: translate HTTP to the flows (hold-seat.ts, manage.ts) and back.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { accountOf, requireAccount } from '../auth.ts';
 import type { PluginOptions } from '../context.ts';
+import { problems } from '../problem.ts';
 import { Bearer, BookingView, Category, IsoDate, OfficeId, Session, Uuid } from '../schemas.ts';
-import { createBooking } from './hold-seat.ts';
+import { type BookingRequest, createBooking, replayRetry } from './hold-seat.ts';
+import type { BookingOutcome } from './issue-code.ts';
 import { bookingProof, cancelBooking, getOwnBooking, listOwnBookings, rescheduleBooking } from './manage.ts';
 
 const BookingParams = Type.Object({ bookingId: Uuid });
+
+function sendOutcome(reply: FastifyReply, outcome: BookingOutcome): FastifyReply {
+  if (outcome.retryAfter !== undefined) reply.header('retry-after', String(outcome.retryAfter));
+  // Stripe's header name: the answer is the one first given for this Idempotency-Key (telemetry counts
+  // it as a replay, not a booking).
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  reply.header('location', `/v1/bookings/${outcome.booking.id}`);
+  return reply.code(outcome.statusCode).send(outcome.booking);
+}
 
 export const bookingPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app, { ctx }) => {
   // overload-collapse: the fix sheds booking writes early (admission.ts); legacy admits every one.
   ctx.variants.overloadCollapse.guardBookingWrites(app, ctx);
   app.addHook('onRequest', requireAccount(ctx));
   const admissionHooks = { config: { admission: true } };
-  // quota-hoarding: the fix rate-limits booking attempts per account; legacy has no limit.
-  const attemptLimit = ctx.variants.quotaHoarding.attemptLimit(ctx.config);
+  // quota-hoarding: the fix rate-limits booking attempts per account; legacy has no limit. A retry of
+  // a request already answered (same Idempotency-Key, same body) books nothing new, so past the limit it
+  // still gets its first answer instead of a 429.
+  const countAttempt = ctx.variants.quotaHoarding.attemptLimiter(app, ctx.config);
+  const limitAttempts = async (
+    request: FastifyRequest<{ Body: BookingRequest; Headers: { 'idempotency-key'?: string } }>,
+    reply: FastifyReply,
+  ) => {
+    const count = await countAttempt(request);
+    reply.headers(count.headers);
+    if (!count.exceeded) return;
+    const key = request.headers['idempotency-key'];
+    const replay =
+      key === undefined ? undefined : await replayRetry(ctx, accountOf(request), key, request.body);
+    if (replay) return sendOutcome(reply, replay);
+    throw problems.tooMany(
+      `too many attempts; retry in ${count.retryAfterSeconds} s`,
+      count.retryAfterSeconds,
+    );
+  };
 
   app.post(
     '/v1/bookings',
     {
-      config: { ...attemptLimit, ...admissionHooks.config },
+      config: admissionHooks.config,
+      preHandler: limitAttempts,
       schema: {
         tags: ['bookings'],
         security: Bearer,
@@ -43,17 +74,11 @@ export const bookingPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (ap
         response: { 201: BookingView, 202: BookingView },
       },
     },
-    async (request, reply) => {
-      const outcome = await createBooking(
-        ctx,
-        accountOf(request),
-        request.body,
-        request.headers['idempotency-key'],
-      );
-      if (outcome.retryAfter !== undefined) reply.header('retry-after', String(outcome.retryAfter));
-      reply.header('location', `/v1/bookings/${outcome.booking.id}`);
-      return reply.code(outcome.statusCode).send(outcome.booking);
-    },
+    async (request, reply) =>
+      sendOutcome(
+        reply,
+        await createBooking(ctx, accountOf(request), request.body, request.headers['idempotency-key']),
+      ),
   );
 
   app.get(

@@ -34,8 +34,9 @@ export const overloadCollapse: Defect<LoadHandling> = {
         undefined,
         (reason) => ctx.metrics.admissionShed(reason),
       );
-      // The booking plugin's first hook, before authentication reads the token.
-      app.addHook('onRequest', admission.onRequest);
+      // After authentication and validation (a malformed write is a 400, not "overloaded"), before the
+      // rate limit and any database work.
+      app.addHook('preHandler', admission.guard);
       app.addHook('onClose', (_instance, done) => {
         admission.stop();
         done();

@@ -1,7 +1,7 @@
 // quota-hoarding: how many seats one account can hold (the touts', calo, trick). Legacy has no limit on
 // applicants, active holds or booking attempts; the fix caps applicants per account and active holds per
 // account and per NIK, and rate-limits booking attempts per account.
-import type { FastifyContextConfig } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { countApplicants } from '../applicants/store.ts';
 import { holdLimitReached } from '../booking/refusals.ts';
 import { lockAndCountActiveHolds } from '../booking/store.ts';
@@ -18,9 +18,21 @@ export interface HoldLimits {
   checkHolds(ctx: AppContext, active: { perAccount: number; perNik: number }): void;
   /** Inside the booking's transaction, before its row is written: the race-free cap. */
   lockHolds(ctx: AppContext, tx: Queryable, accountId: string): Promise<void>;
-  /** The route config of POST /v1/bookings that limits attempts. */
-  attemptLimit(config: ApiConfig): FastifyContextConfig;
+  /** Counts booking attempts per account (`app` is the booking plugin, after @fastify/rate-limit). */
+  attemptLimiter(app: FastifyInstance, config: ApiConfig): AttemptLimiter;
 }
+
+/** Counts one booking attempt and says whether the account is past its limit. */
+export type AttemptLimiter = (request: FastifyRequest) => Promise<AttemptCount>;
+
+export interface AttemptCount {
+  exceeded: boolean;
+  /** The x-ratelimit-* headers of the answer. */
+  headers: Record<string, string>;
+  retryAfterSeconds: number;
+}
+
+const UNLIMITED: AttemptCount = { exceeded: false, headers: {}, retryAfterSeconds: 0 };
 
 export const quotaHoarding: Defect<HoldLimits> = {
   id: 'quota-hoarding',
@@ -30,7 +42,7 @@ export const quotaHoarding: Defect<HoldLimits> = {
     checkApplicantLimit: async () => {},
     checkHolds: () => {},
     lockHolds: async () => {},
-    attemptLimit: () => ({}),
+    attemptLimiter: () => async () => UNLIMITED,
   },
   fix: {
     async checkApplicantLimit(ctx, accountId) {
@@ -57,13 +69,25 @@ export const quotaHoarding: Defect<HoldLimits> = {
         throw holdLimitReached(ctx.config.maxActiveHoldsPerAccount);
       }
     },
-    attemptLimit: (config) => ({
-      rateLimit: {
+    attemptLimiter(app, config) {
+      const count = app.createRateLimit({
         max: config.bookingRateLimitPerMinute,
         timeWindow: 60_000,
-        hook: 'preHandler' as const,
-        keyGenerator: (request: { accountId?: string; ip: string }) => request.accountId ?? request.ip,
-      },
-    }),
+        keyGenerator: (request) => request.accountId ?? request.ip,
+      });
+      return async (request) => {
+        const counted = await count(request);
+        if (counted.isAllowed) return UNLIMITED;
+        return {
+          exceeded: counted.isExceeded,
+          headers: {
+            'x-ratelimit-limit': String(counted.max),
+            'x-ratelimit-remaining': String(counted.remaining),
+            'x-ratelimit-reset': String(counted.ttlInSeconds),
+          },
+          retryAfterSeconds: Math.max(1, counted.ttlInSeconds),
+        };
+      };
+    },
   },
 };

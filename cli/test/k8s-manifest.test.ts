@@ -117,7 +117,7 @@ describe('load-scenarios/k8s TestRun manifests', () => {
         const url = new URL(env[name]?.value ?? '');
         const [service, namespace] = url.hostname.split('.');
         const found = target.find((m) => m.kind === 'Service' && m.metadata.name === service);
-        expect(found, `${name} names Service ${service}`).toBeDefined();
+        expect(found?.metadata.name, `${name} names Service ${service}`).toBe(service);
         expect(namespace).toBe(found?.metadata.namespace);
         expect(found?.spec?.ports?.map((p) => p.port)).toContain(Number(url.port));
       }
@@ -168,7 +168,7 @@ describe('load-scenarios/k8s/target manifests', () => {
         expect(container.image).toMatch(/^[a-z0-9./_-]+:[A-Za-z0-9._-]+$/);
         const portNames = new Set((container.ports ?? []).map((p) => p.name));
         for (const probe of [container.readinessProbe, container.livenessProbe]) {
-          expect(probe, `${container.name} probes`).toBeDefined();
+          expect(typeof probe, `${container.name} probes`).toBe('object');
           if (probe?.httpGet) {
             expect(['/health/ready', '/health/live']).toContain(probe.httpGet.path);
             expect(portNames.has(String(probe.httpGet.port)), `probe port ${probe.httpGet.port}`).toBe(true);
@@ -180,7 +180,7 @@ describe('load-scenarios/k8s/target manifests', () => {
           const ref = variable.valueFrom?.secretKeyRef;
           if (ref)
             expect(secretHas(ref.name, ref.key), `${variable.name}: ${ref.name}/${ref.key}`).toBe(true);
-          else expect(variable.value, variable.name).toBeDefined();
+          else expect(typeof variable.value, variable.name).toBe('string');
         }
       }
     });

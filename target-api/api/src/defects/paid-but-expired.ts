@@ -6,6 +6,7 @@ import { canTransition } from '../booking/domain/states.ts';
 import { takeSeatAtomically } from '../booking/seat-store.ts';
 import { findBookingByCode } from '../booking/store.ts';
 import type { AppContext } from '../context.ts';
+import { matchNoticeToBooking } from '../payments/notice-match.ts';
 import {
   COUNTED_OUTCOMES,
   type NoticeOutcome,
@@ -57,21 +58,7 @@ async function acceptOnce(ctx: AppContext, received: ReceivedNotice): Promise<No
         `notice ${notice.noticeId} was already received with a different body`,
       );
     }
-    const booking = await findBookingByCode(tx, notice.billingCode, true);
-    if (!booking || booking.id !== notice.bookingId) {
-      throw problems.unprocessable(
-        'notice-unmatched',
-        'Notice matches no booking',
-        'no booking carries this billing code and booking id',
-      );
-    }
-    if (booking.fee !== notice.amount) {
-      throw problems.unprocessable(
-        'notice-amount-mismatch',
-        'Amount mismatch',
-        `the bill is Rp ${booking.fee}, the notice says ${notice.amount}`,
-      );
-    }
+    const booking = await matchNoticeToBooking(tx, notice, 'the notice');
     let outcome: NoticeOutcome;
     if (canTransition(booking.status, 'paid')) {
       await markPaid(tx, booking.id, paidAt);

@@ -3,9 +3,9 @@
 // cancelled and its seat goes back to the pool; any other keeps its state and records the refund. A
 // repeated notice changes nothing, so billing's retries and duplicates are harmless.
 import { canTransition } from '../booking/domain/states.ts';
-import { closeBooking, findBookingByCode } from '../booking/store.ts';
+import { closeBooking } from '../booking/store.ts';
 import type { AppContext } from '../context.ts';
-import { problems } from '../problem.ts';
+import { matchNoticeToBooking } from './notice-match.ts';
 
 export interface RefundNotice {
   noticeId: string;
@@ -19,21 +19,7 @@ export type RefundOutcome = 'refunded' | 'refund-recorded' | 'already-refunded';
 
 export async function acceptRefundNotice(ctx: AppContext, notice: RefundNotice): Promise<RefundOutcome> {
   return ctx.db.transaction(async (tx) => {
-    const booking = await findBookingByCode(tx, notice.billingCode, true);
-    if (!booking || booking.id !== notice.bookingId) {
-      throw problems.unprocessable(
-        'notice-unmatched',
-        'Notice matches no booking',
-        'no booking carries this billing code and booking id',
-      );
-    }
-    if (booking.fee !== notice.amount) {
-      throw problems.unprocessable(
-        'notice-amount-mismatch',
-        'Amount mismatch',
-        `the bill is Rp ${booking.fee}, the refund notice says ${notice.amount}`,
-      );
-    }
+    const booking = await matchNoticeToBooking(tx, notice, 'the refund notice');
     if (booking.refund_status === 'REFUNDED') return 'already-refunded';
     await tx.query(`UPDATE bookings SET refund_status = 'REFUNDED' WHERE id = $1`, [booking.id]);
     if (canTransition(booking.status, 'refunded')) {

@@ -5,6 +5,8 @@ import { type Static, Type } from 'typebox';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
+export const SIDES = ['baseline', 'candidate'] as const;
+
 /** run.json: who ran what, where, and the one verdict of `judgeRun` (exit code, failed checks). */
 export const RunJson = Type.Object(
   {
@@ -43,7 +45,7 @@ export const RunJson = Type.Object(
     verification: Type.Optional(
       Type.Object({
         id: Type.String(),
-        side: Type.Union([Type.Literal('baseline'), Type.Literal('candidate')]),
+        side: Type.Enum(SIDES),
         order: Type.Integer({ minimum: 0 }),
       }),
     ),
@@ -56,13 +58,8 @@ export type RunJson = Static<typeof RunJson>;
 const K6Threshold = Type.Object({ ok: Type.Boolean() });
 export const K6Metric = Type.Object(
   {
-    type: Type.Union([
-      Type.Literal('counter'),
-      Type.Literal('gauge'),
-      Type.Literal('rate'),
-      Type.Literal('trend'),
-    ]),
-    contains: Type.Union([Type.Literal('default'), Type.Literal('time'), Type.Literal('data')]),
+    type: Type.Enum(['counter', 'gauge', 'rate', 'trend']),
+    contains: Type.Enum(['default', 'time', 'data']),
     values: Type.Record(Type.String(), Type.Number()),
     thresholds: Type.Optional(Type.Record(Type.String(), K6Threshold)),
   },
@@ -131,35 +128,24 @@ export type ServerSample = Static<typeof ServerSample>;
 
 // ---- verification.json ----------------------------------------------------------------------------
 
-export const SIDES = ['baseline', 'candidate'] as const;
-export const Side = Type.Union([Type.Literal('baseline'), Type.Literal('candidate')]);
+export const Side = Type.Enum(SIDES);
 export type Side = Static<typeof Side>;
 
 export const SLO_CLAIM_IDS = ['availability', 'latencyP95', 'latencyP99', 'paymentCode'] as const;
-export const SloClaimId = Type.Union([
-  Type.Literal('availability'),
-  Type.Literal('latencyP95'),
-  Type.Literal('latencyP99'),
-  Type.Literal('paymentCode'),
-]);
+export const SloClaimId = Type.Enum(SLO_CLAIM_IDS);
 export type SloClaimId = Static<typeof SloClaimId>;
 
 export const VERDICTS = ['verified', 'regressed', 'no change', 'inconclusive'] as const;
-export const ClaimVerdict = Type.Union([
-  Type.Literal('verified'),
-  Type.Literal('regressed'),
-  Type.Literal('no change'),
-  Type.Literal('inconclusive'),
-]);
+export const ClaimVerdict = Type.Enum(VERDICTS);
 export type ClaimVerdict = Static<typeof ClaimVerdict>;
 
 /** One SLO figure of one run: the value, its objective, and whether the run met it. */
 export const SloFigure = Type.Object({
   value: Nullable(Type.Number()),
   ok: Nullable(Type.Boolean()),
-  op: Type.Union([Type.Literal('>='), Type.Literal('<=')]),
+  op: Type.Enum(['>=', '<=']),
   target: Type.Number(),
-  unit: Type.Union([Type.Literal('ratio'), Type.Literal('ms'), Type.Literal('s'), Type.Literal('count')]),
+  unit: Type.Enum(['ratio', 'ms', 's', 'count']),
   /** The summary metric the figure was read from. */
   source: Nullable(Type.String()),
 });
@@ -222,10 +208,7 @@ export const DifferenceCi = Type.Object({
 export type DifferenceCi = Static<typeof DifferenceCi>;
 
 export const RankTest = Type.Object({
-  method: Type.Union([
-    Type.Literal('exact-permutation-mann-whitney'),
-    Type.Literal('monte-carlo-permutation-mann-whitney'),
-  ]),
+  method: Type.Enum(['exact-permutation-mann-whitney', 'monte-carlo-permutation-mann-whitney']),
   /** One-sided p-value that the candidate is better (worse) than the baseline. */
   pBetter: Type.Number(),
   pWorse: Type.Number(),
@@ -266,7 +249,7 @@ export const SloClaim = Type.Object({
   reason: Type.String(),
   reasonKey: Type.String(),
   reasonParams: ReasonParams,
-  op: Type.Union([Type.Literal('>='), Type.Literal('<=')]),
+  op: Type.Enum(['>=', '<=']),
   target: Type.Number(),
   unit: SloFigure.properties.unit,
   comparison: SloComparison,
@@ -311,7 +294,7 @@ export const Verification = Type.Object(
     scenario: Type.String(),
     short: Type.Boolean(),
     engine: Type.String(),
-    lang: Type.Union([Type.Literal('en'), Type.Literal('id')]),
+    lang: Type.Enum(['en', 'id']),
     startedAt: Type.String(),
     endedAt: Type.String(),
     git: RunJson.properties.git,
@@ -329,7 +312,7 @@ export const Verification = Type.Object(
     notExamined: Type.Array(Type.Object({ defect: Type.String(), scenario: Nullable(Type.String()) })),
     /** The decision: 0 when every claimed fix is verified and nothing regressed, else 99. */
     outcome: Type.Object({
-      exitCode: Type.Union([Type.Literal(0), Type.Literal(99)]),
+      exitCode: Type.Enum([0, 99]),
       verified: Type.Array(Type.String()),
       regressed: Type.Array(Type.String()),
       /** Claimed fixes that are not verified. */

@@ -5,10 +5,17 @@ import type { SloClaimId } from '../contract/schemas.ts';
 import type { Translator } from '../i18n/index.ts';
 import type { SideView, VerificationView } from '../verification.ts';
 import { stripChartSvg } from './charts.ts';
-import { boundText, defectClaimText, formatFigure, sloClaimText, verdictWord } from './claims.ts';
+import { formatFigure, verdictWord } from './claims.ts';
 import { escapeHtml as e } from './escape.ts';
 import { htmlTable, journeyCards, page, pill } from './page.ts';
 import { PALETTE, runCharts } from './run-charts.ts';
+import {
+  type Cell,
+  type ClaimTable,
+  defectClaimTable,
+  sloClaimTable,
+  verificationNotes,
+} from './verification-tables.ts';
 
 export function verificationOk(view: VerificationView): boolean {
   return view.verification.outcome.exitCode === 0;
@@ -28,64 +35,20 @@ export function sideLabel(tr: Translator, side: SideView): string {
   return `${tr.t(side.side === 'baseline' ? 'col.baseline' : 'col.candidate')} (${side.label})`;
 }
 
-function defectTable(tr: Translator, view: VerificationView): string {
-  const v = view.verification;
-  const rows = v.defectClaims.map((c) => {
-    const b = c.baselineReproduced;
-    const k = c.candidateReproduced;
-    const bound = c.candidateBound;
-    return [
-      `<td><code>${e(c.id)}</code>${c.claimed ? '' : ` <span class="muted">(${e(c.introduced ? '+' : '=')})</span>`}</td>`,
-      `<td>${pill(c.verdict, verdictWord(tr, c.verdict))}</td>`,
-      `<td class="num">${b ? e(tr.t('value.kOfN', { k: b.k, n: b.n })) : '—'}</td>`,
-      `<td class="num">${k ? e(tr.t('value.kOfN', { k: k.k, n: k.n })) : '—'}</td>`,
-      `<td class="num">${bound && bound.upperPer10000 !== null ? e(tr.t('value.per10000', { x: boundText(tr, bound.upperPer10000) })) : '—'}</td>`,
-    ];
-  });
-  const reasons = v.defectClaims.map((c) => defectClaimText(tr, c, v.sloClaims, v.methods.minRunsPerSide));
+/** A format-neutral claim table (verification-tables.ts) as an HTML table with a reason per row. */
+function claimTableHtml(table: ClaimTable, className: string): string {
+  const cell = (c: Cell): string => {
+    if (c.kind === 'code')
+      return `<td><code>${e(c.text)}</code>${c.note ? ` <span class="muted">(${e(c.note)})</span>` : ''}</td>`;
+    if (c.kind === 'verdict') return `<td>${pill(c.verdict, c.text)}</td>`;
+    const sub = c.sub ? `<br><span class="muted">${e(c.sub)}</span>` : '';
+    return `<td${c.kind === 'num' ? ' class="num"' : ''}>${e(c.text)}${sub}</td>`;
+  };
   return htmlTable(
-    [
-      tr.t('col.defect'),
-      tr.t('col.verdict'),
-      tr.t('col.reproducedBaseline'),
-      tr.t('col.candidateRuns'),
-      tr.t('col.bound'),
-    ],
-    rows,
-    'claims defects',
-    reasons,
-  );
-}
-
-function sloClaimTable(tr: Translator, view: VerificationView): string {
-  const v = view.verification;
-  const rows = v.sloClaims.map((c) => {
-    const f = (x: number | null | undefined) =>
-      x === null || x === undefined ? '—' : formatFigure(tr, c.unit, x);
-    const d = c.comparison.difference;
-    const p = c.comparison.test;
-    return [
-      `<td>${e(tr.t(`sloShort.${c.id}`, { seconds: view.targets.paymentCodeSeconds }))}</td>`,
-      `<td>${pill(c.verdict, verdictWord(tr, c.verdict))}</td>`,
-      `<td class="num">${e(f(c.comparison.baselineMedian))}</td>`,
-      `<td class="num">${e(f(c.comparison.candidateMedian))}</td>`,
-      `<td class="num">${d ? `${e(f(d.estimate))}<br><span class="muted">[${e(f(d.low))}, ${e(f(d.high))}]</span>` : '—'}</td>`,
-      `<td class="num">${p ? e(tr.number(Math.min(p.pBetter, p.pWorse), 3)) : '—'}</td>`,
-    ];
-  });
-  const reasons = v.sloClaims.map((c) => sloClaimText(tr, c, v.methods.minRunsPerSide));
-  return htmlTable(
-    [
-      tr.t('col.objective'),
-      tr.t('col.verdict'),
-      tr.t('col.baselineMedian'),
-      tr.t('col.candidateMedian'),
-      tr.t('col.difference'),
-      tr.t('col.pValue'),
-    ],
-    rows,
-    'claims slos',
-    reasons,
+    table.headers,
+    table.rows.map((row) => row.map(cell)),
+    className,
+    table.reasons,
   );
 }
 
@@ -270,19 +233,16 @@ export function renderVerificationHtml(
     ...(b ? [{ role: 'baseline' as const, folder: b.folder, faults: b.faults }] : []),
     ...(c ? [{ role: 'candidate' as const, folder: c.folder, faults: c.faults }] : []),
   ];
-  const notes = [
-    ...view.missingRuns.map((dir) => tr.t('vnote.missingRun', { dir })),
-    ...(pdfProblem ? [tr.t('note.noPdf', { reason: pdfProblem })] : []),
-  ];
+  const notes = verificationNotes(tr, view, pdfProblem);
   const body = `<h2>${e(tr.t('journeys.title'))}</h2>
 ${journeyCards(tr, [
   { label: sideLabel(tr, view.baseline), journeys: view.baseline.journeys },
   { label: sideLabel(tr, view.candidate), journeys: view.candidate.journeys },
 ])}
 <h2>${e(tr.t('section.defectClaims'))}</h2>
-${defectTable(tr, view)}
+${claimTableHtml(defectClaimTable(tr, view), 'claims defects')}
 <h2>${e(tr.t('section.sloClaims'))}</h2>
-${sloClaimTable(tr, view)}
+${claimTableHtml(sloClaimTable(tr, view), 'claims slos')}
 <h2>${e(tr.t('section.perRun'))}</h2>
 <p class="muted">${e(tr.t('vcharts.perRun'))}</p>
 <div class="strips">${perRunCharts(tr, view).join('\n')}</div>

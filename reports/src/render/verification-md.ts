@@ -2,9 +2,28 @@
 // budgets and how this was judged, as GitHub-flavoured Markdown tables for a pull request.
 import type { Translator } from '../i18n/index.ts';
 import type { VerificationView } from '../verification.ts';
-import { boundText, defectClaimText, formatFigure, sloClaimText, verdictWord } from './claims.ts';
 import { journeysTable, table } from './markdown.ts';
 import { methodItems, outcomeSentence, sideLabel, verificationOk } from './verification-html.ts';
+import {
+  type Cell,
+  type ClaimTable,
+  defectClaimTable,
+  sloClaimTable,
+  verificationNotes,
+} from './verification-tables.ts';
+
+/** A format-neutral claim table (verification-tables.ts) as Markdown, the reason as the last column. */
+function claimTableMd(tr: Translator, claims: ClaimTable): string {
+  const cell = (c: Cell): string => {
+    if (c.kind === 'code') return `\`${c.text}\`${c.note ? ` (${c.note})` : ''}`;
+    if (c.kind === 'verdict') return `**${c.text}**`;
+    return c.sub ? `${c.text} ${c.sub}` : c.text;
+  };
+  return table(
+    [...claims.headers, tr.t('col.reason')],
+    claims.rows.map((row, i) => [...row.map(cell), claims.reasons[i] ?? '']),
+  );
+}
 
 export function renderVerificationMarkdown(
   tr: Translator,
@@ -38,67 +57,8 @@ export function renderVerificationMarkdown(
     ]),
     '',
   );
-  out.push(`## ${tr.t('section.defectClaims')}`, '');
-  out.push(
-    table(
-      [
-        tr.t('col.defect'),
-        tr.t('col.verdict'),
-        tr.t('col.reproducedBaseline'),
-        tr.t('col.candidateRuns'),
-        tr.t('col.bound'),
-        tr.t('col.reason'),
-      ],
-      v.defectClaims.map((c) => [
-        `\`${c.id}\``,
-        `**${verdictWord(tr, c.verdict)}**`,
-        c.baselineReproduced
-          ? tr.t('value.kOfN', { k: c.baselineReproduced.k, n: c.baselineReproduced.n })
-          : '—',
-        c.candidateReproduced
-          ? tr.t('value.kOfN', { k: c.candidateReproduced.k, n: c.candidateReproduced.n })
-          : '—',
-        c.candidateBound && c.candidateBound.upperPer10000 !== null
-          ? tr.t('value.per10000', { x: boundText(tr, c.candidateBound.upperPer10000) })
-          : '—',
-        defectClaimText(tr, c, v.sloClaims, v.methods.minRunsPerSide),
-      ]),
-    ),
-    '',
-  );
-  out.push(`## ${tr.t('section.sloClaims')}`, '');
-  out.push(
-    table(
-      [
-        tr.t('col.objective'),
-        tr.t('col.verdict'),
-        tr.t('col.baselineMedian'),
-        tr.t('col.candidateMedian'),
-        tr.t('col.difference'),
-        tr.t('col.pValue'),
-      ],
-      v.sloClaims.map((c) => {
-        const f = (x: number | null | undefined) =>
-          x === null || x === undefined ? '—' : formatFigure(tr, c.unit, x);
-        const d = c.comparison.difference;
-        const p = c.comparison.test;
-        return [
-          tr.t(`sloShort.${c.id}`, { seconds: view.targets.paymentCodeSeconds }),
-          `**${verdictWord(tr, c.verdict)}**`,
-          f(c.comparison.baselineMedian),
-          f(c.comparison.candidateMedian),
-          d ? `${f(d.estimate)} [${f(d.low)}, ${f(d.high)}]` : '—',
-          p ? tr.number(Math.min(p.pBetter, p.pWorse), 3) : '—',
-        ];
-      }),
-    ),
-    '',
-    ...v.sloClaims.map(
-      (c) =>
-        `- ${tr.t(`sloShort.${c.id}`, { seconds: view.targets.paymentCodeSeconds })}: ${sloClaimText(tr, c, v.methods.minRunsPerSide)}`,
-    ),
-    '',
-  );
+  out.push(`## ${tr.t('section.defectClaims')}`, '', claimTableMd(tr, defectClaimTable(tr, view)), '');
+  out.push(`## ${tr.t('section.sloClaims')}`, '', claimTableMd(tr, sloClaimTable(tr, view)), '');
   out.push(`## ${tr.t('section.method')}`, '', ...methodItems(tr, view).map((m) => `- ${m}`), '');
   out.push(`## ${tr.t('section.runs')}`, '');
   out.push(
@@ -116,10 +76,7 @@ export function renderVerificationMarkdown(
     ),
     '',
   );
-  const notes = [
-    ...view.missingRuns.map((dir) => tr.t('vnote.missingRun', { dir })),
-    ...(pdfProblem ? [tr.t('note.noPdf', { reason: pdfProblem })] : []),
-  ];
+  const notes = verificationNotes(tr, view, pdfProblem);
   if (notes.length > 0) out.push(`## ${tr.t('section.notes')}`, '', ...notes.map((n) => `- ${n}`), '');
   out.push(`_${tr.t('md.chartsInHtml')} ${tr.t('footer', { date: tr.dateTime(view.generatedAt) })}_`, '');
   return out.join('\n');

@@ -164,29 +164,37 @@ const started = new Date();
 const loadBefore = loadavg()[0] ?? 0;
 const lines: string[] = [];
 for (const kind of kinds) {
-  const spec = KINDS[kind];
-  if (!spec) {
+  if (!KINDS[kind]) {
     console.error(`BENCH_KINDS names "${kind}": use some of ${Object.keys(KINDS).join(',')}`);
     process.exit(2);
   }
-  const results: Result[] = [];
-  for (let i = 0; i < count; i++) {
-    const r = await verifyOnce(spec.flags);
-    results.push(r);
+}
+// The kinds take turns (fix 1, aa 1, fix 2, aa 2, ...), so that a machine whose load drifts during the
+// hour this takes weighs on both kinds alike, as verify itself interleaves its runs.
+const results = new Map<string, Result[]>(kinds.map((k) => [k, []]));
+for (let i = 0; i < count; i++) {
+  for (const kind of kinds) {
+    const r = await verifyOnce(KINDS[kind]?.flags ?? []);
+    results.get(kind)?.push(r);
     const v = r.verification;
     process.stderr.write(
-      `${kind} ${i + 1}/${count}: exit ${r.exitCode} ${v ? `${v.outcome.sentence}` : ''} (${(r.wallMs / 1000).toFixed(0)} s)\n`,
+      `${kind} ${i + 1}/${count}: exit ${r.exitCode} ${v ? `${v.outcome.sentence}` : ''} (${(r.wallMs / 1000).toFixed(0)} s, load ${(loadavg()[0] ?? 0).toFixed(1)})\n`,
     );
   }
-  const good = results.filter((r) => r.verification && spec.good(r.verification)).length;
-  const flagged = results.filter((r) =>
+}
+for (const kind of kinds) {
+  const spec = KINDS[kind];
+  const done = results.get(kind) ?? [];
+  if (!spec) continue;
+  const good = done.filter((r) => r.verification && spec.good(r.verification)).length;
+  const flagged = done.filter((r) =>
     [...(r.verification?.defectClaims ?? []), ...(r.verification?.sloClaims ?? [])].some(
       (c) => c.verdict === 'verified' || c.verdict === 'regressed',
     ),
   ).length;
-  const cpu = results.map((r) => r.cpuS).filter((c): c is number => c !== null);
+  const cpu = done.map((r) => r.cpuS).filter((c): c is number => c !== null);
   lines.push(
-    `${spec.label}: ${kind === 'fix' ? `${good} of ${count} verified (exit 0)` : `${flagged} of ${count} said verified or regressed`}; goal ${spec.goal}; median ${(median(results.map((r) => r.wallMs)) / 1000).toFixed(0)} s wall, ${median(cpu).toFixed(0)} s CPU per verification`,
+    `${spec.label}: ${kind === 'fix' ? `${good} of ${count} verified (exit 0)` : `${flagged} of ${count} said verified or regressed`}; goal ${spec.goal}; median ${(median(done.map((r) => r.wallMs)) / 1000).toFixed(0)} s wall, ${median(cpu).toFixed(0)} s CPU per verification`,
   );
 }
 if (process.env.BENCH_FRESH_DB === '1') lines.push(...(await freshDatabaseCosts()));

@@ -43,9 +43,9 @@ function faultKinds(service: string, body: SchemaNode): ListEntry[] {
 export async function listEntries(kinds: readonly Kind[] = LIST_KINDS): Promise<ListEntry[]> {
   // Loaded here, not at the top: every other command would otherwise load the API's modules on start.
   const [defects, api, billing] = await Promise.all([
-    import('../../target-api/api/src/defects/index.ts'),
-    import('../../target-api/api/src/admin/plugin.ts'),
-    import('../../target-api/billing-sim/src/faults/routes.ts'),
+    import('@paspor-lab/target-api/defects/catalogue'),
+    import('@paspor-lab/target-api/api'),
+    import('@paspor-lab/target-api/billing-sim'),
   ]);
   const all: Record<Kind, () => ListEntry[]> = {
     scenarios: () =>

@@ -5,16 +5,16 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { VERIFICATION_FILE } from '../../reports/src/contract/files.ts';
 import {
   loadHistory,
   ReportOptionsError,
   RunFolderError,
   renderHistory,
   renderReports,
-} from '../../reports/src/index.ts';
-import { parseRunMeta } from '../../reports/src/run-folder.ts';
+} from '@paspor-lab/reports';
+import { VERIFICATION_FILE } from '@paspor-lab/reports/contract';
+import { parseRunMeta } from '@paspor-lab/reports/run-folder';
+import type { Command } from 'commander';
 import { exitSoon } from '../src/exit-soon.ts';
 import { withExitCodes } from '../src/help.ts';
 import { UsageError } from '../src/run-options.ts';

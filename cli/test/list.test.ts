@@ -3,9 +3,9 @@
 // unknown kind is one line with the closest name and exit 2.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CATALOGUE, DEFECT_IDS } from '@paspor-lab/target-api/defects/catalogue';
+import { admin, createHarness, type Harness } from '@paspor-lab/target-api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOGUE, DEFECT_IDS } from '../../target-api/api/src/defects/index.ts';
-import { admin, createHarness, type Harness } from '../../target-api/api/test/helper.ts';
 import { formatEntries, type ListEntry, listEntries } from '../commands/list.ts';
 import { SCENARIO_NAMES } from '../src/scenarios.ts';
 

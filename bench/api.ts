@@ -23,11 +23,11 @@
 // each phase is printed for bench/support/profile-summary.ts).
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startStack } from '@paspor-lab/target-api';
+import type { Profile } from '@paspor-lab/target-api/defects';
 import * as hdr from 'hdr-histogram-js';
 import pg from 'pg';
 import { Pool } from 'undici';
-import type { Profile } from '../target-api/api/src/defects.ts';
-import { startStack } from '../target-api/serve.ts';
 import { type Booker, bookingBody, prepareBookers, type SlotChoice } from './support/bookers.ts';
 import { type PgbenchResult, runPgbench } from './support/pgbench.ts';
 import { busiestThread, cpuMs, cpuMsOf, msSinceStart, threadCpuMs } from './support/proc-cpu.ts';

@@ -4,10 +4,10 @@
 // only that backend's work whatever else the machine runs). CPU time, not wall time, so the figure holds
 // on a busy machine. BENCH_BOOKINGS (default 5000) bookings are written first: a quota rush's worth.
 import { readFileSync } from 'node:fs';
-import { invariantWatch } from '../target-api/api/src/admin/invariants.ts';
-import { buildApp } from '../target-api/api/src/app.ts';
-import { loadConfig } from '../target-api/api/src/config.ts';
-import { createScratchDatabase } from '../target-api/shared/scratch-database.ts';
+import { buildApp } from '@paspor-lab/target-api/api';
+import { loadConfig } from '@paspor-lab/target-api/api/config';
+import { invariantWatch } from '@paspor-lab/target-api/invariants';
+import { createScratchDatabase } from '@paspor-lab/target-api/scratch-database';
 
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 5000);
 const PASSES = Number(process.env.BENCH_PASSES ?? 40);

@@ -8,9 +8,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderReports } from '../reports/src/index.ts';
-import { chromiumAvailable } from '../reports/src/render/pdf.ts';
-import { invariantsJson, k6Summary, runJson } from '../reports/test/fixtures.ts';
+import { renderReports } from '@paspor-lab/reports';
+import { chromiumAvailable } from '@paspor-lab/reports/pdf';
+import { invariantsJson, k6Summary, runJson } from '@paspor-lab/reports/testing';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? '1800');
 const rate = Number(process.env.BENCH_RATE ?? '1000');

@@ -24,9 +24,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
-import { Pool } from 'undici';
-import { type Stack, startStack } from '../target-api/serve.ts';
+import { type Stack, startStack } from '@paspor-lab/target-api';
 import {
   AccessLogController,
   bufferedDestination,
@@ -36,8 +34,10 @@ import {
   telemetryPlugin,
   tracingConfigFromEnv,
   withSpan,
-} from '../target-api/telemetry/index.ts';
-import { type OtlpReceiver, startOtlpReceiver } from '../target-api/telemetry/testing/otlp-receiver.ts';
+} from '@paspor-lab/target-api/telemetry';
+import { type OtlpReceiver, startOtlpReceiver } from '@paspor-lab/target-api/telemetry/testing';
+import Fastify from 'fastify';
+import { Pool } from 'undici';
 import { BenchError, type Booker, bookingBody, prepareBookers, type SlotChoice } from './support/bookers.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS || 3);

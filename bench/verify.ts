@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Verification } from '../reports/src/contract/index.ts';
+import type { Verification } from '@paspor-lab/reports/contract';
 
 const count = Number(process.env.BENCH_VERIFICATIONS ?? '20');
 const kinds = (process.env.BENCH_KINDS ?? 'fix,aa').split(',').map((k) => k.trim());
@@ -106,7 +106,7 @@ const median = (xs: number[]) => {
 };
 
 async function freshDatabaseCosts(): Promise<string[]> {
-  const { openDatabase } = await import('../target-api/api/src/storage/index.ts');
+  const { openDatabase } = await import('@paspor-lab/target-api/storage');
   const cpuMs = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;

@@ -3,9 +3,9 @@
 //   node schema/export.ts    rewrites schema/*.schema.json; schema/schema.test.ts fails when they differ
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Verification } from '@paspor-lab/reports/contract';
+import { ReportJson } from '@paspor-lab/reports/report-schema';
 import type { TSchema } from 'typebox';
-import { Verification } from '../reports/src/contract/schemas.ts';
-import { ReportJson } from '../reports/src/render/report-schema.ts';
 
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 

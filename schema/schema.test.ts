@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { RunEvidence, SideSetup } from '@paspor-lab/reports/contract';
+import { judgeVerification, methods } from '@paspor-lab/reports/stats';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { RunEvidence, SideSetup } from '../reports/src/contract/schemas.ts';
-import { judgeVerification, methods } from '../reports/src/stats/verdicts.ts';
 import { schemaFiles } from './export.ts';
 
 const committed = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');

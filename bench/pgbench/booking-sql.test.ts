@@ -1,11 +1,11 @@
 // bench/pgbench/booking.sql is one booking's SQL as the API really sends it: a booking is made through the
 // real API (routes, billing simulator over loopback HTTP) on a database that records every statement,
 // and the recording must match the script statement for statement (values aside).
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../target-api/api/src/app.ts';
-import { loadConfig } from '../../target-api/api/src/config.ts';
-import { recordStatements, type StatementLog } from '../../target-api/api/src/storage/recording.ts';
+
+import { buildApp } from '@paspor-lab/target-api/api';
+import { loadConfig } from '@paspor-lab/target-api/api/config';
+import { buildBillingSim, simConfig } from '@paspor-lab/target-api/billing-sim';
+import { recordStatements, type StatementLog } from '@paspor-lab/target-api/storage/recording';
 import {
   ADMIN_TOKEN,
   bearer,
@@ -16,8 +16,9 @@ import {
   openTestDatabase,
   seed,
   type TestDatabase,
-} from '../../target-api/api/test/helper.ts';
-import { buildBillingSim, simConfig } from '../../target-api/billing-sim/src/index.ts';
+} from '@paspor-lab/target-api/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBookingScript, statementShape } from '../support/pgbench.ts';
 
 let database: TestDatabase;

@@ -1,7 +1,8 @@
 // What both API benchmarks need before they measure: seeded bookers with activated accounts, one
 // REGULER slot large enough for every booking of the run, and the body of one booking request.
+
+import type { Stack } from '@paspor-lab/target-api';
 import type { Pool } from 'undici';
-import type { Stack } from '../../target-api/serve.ts';
 
 export class BenchError extends Error {
   constructor(message: string) {

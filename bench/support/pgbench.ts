@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { createScratchDatabase } from '@paspor-lab/target-api/scratch-database';
+import { openDatabase } from '@paspor-lab/target-api/storage';
 import pg from 'pg';
-import { openDatabase } from '../../target-api/api/src/storage/index.ts';
-import { createScratchDatabase } from '../../target-api/shared/scratch-database.ts';
 import { cpuMsOf } from './proc-cpu.ts';
 
 export const BOOKING_SCRIPT = join(import.meta.dirname, '..', 'pgbench', 'booking.sql');

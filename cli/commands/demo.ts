@@ -33,6 +33,7 @@ export function registerDemo(program: Command): void {
   withExitCodes(command, {
     0: 'every fix the scenario can show was verified (legacy fails, hardened holds) and nothing regressed',
     1: 'a run could not be done',
+    2: 'bad usage: an unknown language, an --out folder that is not empty',
     99: 'a claimed fix was not verified, or something regressed',
   });
 }

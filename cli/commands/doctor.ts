@@ -39,5 +39,6 @@ export function registerDoctor(program: Command): void {
   withExitCodes(command, {
     0: 'the main job can run (optional parts may be missing)',
     1: 'a required part failed',
+    2: 'bad usage: an unknown option',
   });
 }

@@ -1,7 +1,8 @@
 // `paspor-lab k6 run <script>`: the embedded k6-compatible runner, with k6's flags and exit codes.
+
+import { registerK6Command } from '@paspor-lab/load-runner/cli';
+import { ExitCode } from '@paspor-lab/load-runner/errors';
 import type { Command } from 'commander';
-import { registerK6Command } from '../../load-runner/src/cli.ts';
-import { ExitCode } from '../../load-runner/src/errors.ts';
 import { withExitCodes } from '../src/help.ts';
 
 export function registerK6(program: Command): void {

@@ -5,17 +5,18 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { VERIFICATION_FILE } from '../../reports/src/contract/files.ts';
 import {
   loadHistory,
   ReportOptionsError,
   RunFolderError,
   renderHistory,
   renderReports,
-} from '../../reports/src/index.ts';
-import { parseRunMeta } from '../../reports/src/run-folder.ts';
+} from '@paspor-lab/reports';
+import { VERIFICATION_FILE } from '@paspor-lab/reports/contract';
+import { parseRunMeta } from '@paspor-lab/reports/run-folder';
+import type { Command } from 'commander';
 import { exitSoon } from '../src/exit-soon.ts';
+import { withExitCodes } from '../src/help.ts';
 import { UsageError } from '../src/run-options.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../src/verdict.ts';
 import { type Format, type Lang, parseFormats, parseLang } from '../src/verify-options.ts';
@@ -29,7 +30,7 @@ export interface ReportFlags {
 }
 
 export function registerReport(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description('render the report of a run or verification folder again, or the history of a runs folder')
     .argument('[dir]', 'a run folder (runs/<run-id>) or a verification folder')
@@ -44,6 +45,12 @@ export function registerReport(program: Command): void {
     .action(async (dir: string | undefined, flags: ReportFlags) => {
       exitSoon(await reportCommand(dir, flags));
     });
+  withExitCodes(command, {
+    0: "rendered, and the report's verdict is good (pass, fix proven, verified; a history: rendered)",
+    1: 'it could not render (the line says why)',
+    2: 'bad usage: a folder that is missing or not a run, an unknown language or format',
+    99: "rendered, and the report's verdict is not good (fail, not proven, regressed)",
+  });
 }
 
 /** A folder that exists and can be read, or a UsageError saying which and how to mend it. */

@@ -1,7 +1,8 @@
 // `paspor-lab serve`: the same as `npm run serve` (target-api/serve.ts): the billing simulator and the
 // booking API as two processes, until Ctrl-C.
+
+import { ServeUsageError, serveForeground, serveOptionsFrom } from '@paspor-lab/target-api';
 import type { Command } from 'commander';
-import { ServeUsageError, serveForeground, serveOptionsFrom } from '../../target-api/serve.ts';
 import { withExitCodes } from '../src/help.ts';
 
 interface ServeCommandOptions {

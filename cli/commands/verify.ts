@@ -2,6 +2,7 @@
 // Exit 0 every claimed fix verified and nothing regressed, 99 otherwise, 2 bad usage, 1 could not run.
 import type { Command } from 'commander';
 import { exitSoon } from '../src/exit-soon.ts';
+import { withExitCodes } from '../src/help.ts';
 import { progressPrinter } from '../src/progress.ts';
 import { UsageError } from '../src/run-options.ts';
 import { SCENARIO_NAMES } from '../src/scenarios.ts';
@@ -11,7 +12,7 @@ import { runVerification } from '../src/verification.ts';
 import { parseVerifyOptions, type VerifyFlags, type VerifyOptions } from '../src/verify-options.ts';
 
 export function registerVerify(program: Command): void {
-  program
+  const command = program
     .command('verify')
     .description(
       'run baseline and candidate N times each, interleaved, and judge every claimed fix with statistics',
@@ -36,6 +37,12 @@ export function registerVerify(program: Command): void {
     .action(async (scenario: string, flags: VerifyFlags) => {
       exitSoon(await verifyCommand(scenario, flags));
     });
+  withExitCodes(command, {
+    0: 'every claimed fix verified and nothing regressed',
+    1: 'it could not verify (a run could not be done, the target did not start)',
+    2: 'bad usage: an unknown scenario, profile, defect or format (the line says the closest one)',
+    99: 'a claimed fix was not verified, or something regressed',
+  });
 }
 
 /** `prelude`: a line to print once the flags are known to be good (the demo says what it runs). */

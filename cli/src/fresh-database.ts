@@ -38,7 +38,7 @@ function preparedKey(): string {
 export async function preparedPgliteFolder(): Promise<string> {
   const dir = join(tmpdir(), `paspor-lab-pglite-${preparedKey()}`);
   if (existsSync(join(dir, 'PG_VERSION'))) return dir;
-  const { openDatabase } = await import('../../target-api/api/src/storage/index.ts');
+  const { openDatabase } = await import('@paspor-lab/target-api/storage');
   // Built beside its final place and renamed into it, so a crash never leaves a half-made folder there.
   const building = mkdtempSync(`${dir}-building-`);
   const db = await openDatabase({ databaseUrl: undefined, pgliteDataDir: building, poolSize: 1 });

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerDemo } from '../commands/demo.ts';
 import { registerDoctor } from '../commands/doctor.ts';
 import { registerK6 } from '../commands/k6.ts';
+import { registerList } from '../commands/list.ts';
 import { registerReport } from '../commands/report.ts';
 import { registerRun } from '../commands/run.ts';
 import { registerServe } from '../commands/serve.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerK6(program);
   registerDoctor(program);
+  registerList(program);
   withExitCodes(program, {
     0: 'the command did what it says (a run: every threshold and invariant held)',
     1: 'it could not be done (the target did not start, a required part is missing)',

@@ -1,6 +1,6 @@
 // The progress of one run on the terminal: the runner's cli-progress bars (load-runner/src/outputs/
 // progress.ts) under a label such as "[quota-rush legacy 1/3]", with the run's steps as lines above.
-import { type ProgressOptions, TerminalProgress } from '../../load-runner/src/outputs/progress.ts';
+import { type ProgressOptions, TerminalProgress } from '@paspor-lab/load-runner/progress';
 import type { Progress } from './engines/types.ts';
 
 export interface ProgressPrinter {

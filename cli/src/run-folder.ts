@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunJson } from '../../reports/src/contract/index.ts';
+import type { RunJson } from '@paspor-lab/reports/contract';
 
-export { RUN_FILES, writeJson } from '../../reports/src/contract/index.ts';
+export { RUN_FILES, writeJson } from '@paspor-lab/reports/contract';
 
 /** e.g. 20261128-103015-quota-rush-legacy-3fa2: sortable by time, readable, unique. */
 export function makeRunId(scenario: string, profile: string, now: Date = new Date()): string {

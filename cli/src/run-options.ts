@@ -1,6 +1,6 @@
 // `paspor-lab run` flags, validated into one typed object. Every mistake is a UsageError whose message
 // is one line naming what is wrong and the valid values (exit 2).
-import { DEFECT_IDS, type DefectId, PROFILES, type Profile } from '../../target-api/api/src/defects.ts';
+import { DEFECT_IDS, type DefectId, PROFILES, type Profile } from '@paspor-lab/target-api/defects';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios.ts';
 import { unknownValue } from './suggest.ts';
 

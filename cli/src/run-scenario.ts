@@ -3,9 +3,9 @@
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RUN_FILES, writeInvariantsJson, writeRunJson } from '../../reports/src/contract/index.ts';
-import { type Stack, startStack } from '../../target-api/serve.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../target-api/shared/scratch-database.ts';
+import { RUN_FILES, writeInvariantsJson, writeRunJson } from '@paspor-lab/reports/contract';
+import { type Stack, startStack } from '@paspor-lab/target-api';
+import { createScratchDatabase, type ScratchDatabase } from '@paspor-lab/target-api/scratch-database';
 import { runEmbedded } from './engines/embedded.ts';
 import { runK6 } from './engines/k6.ts';
 import type { EngineResult, Progress } from './engines/types.ts';
@@ -220,15 +220,11 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
   return { id, dir, verdict, meta, invariants: invariants?.invariants ?? null };
 }
 
-/** The report renderer (reports/) turns the folder into report.html/md/json; a run without it still counts. */
+/** The report renderer turns the folder into report.html/md/json; a run whose report fails still counts. */
 async function renderReportsIfAvailable(dir: string, step: (line: string) => void): Promise<void> {
-  const entry = new URL('../../reports/src/index.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(entry))) return;
   try {
-    const reports = (await import(entry.href)) as {
-      renderReports?: (runDir: string, options?: { formats?: string[] }) => Promise<unknown>;
-    };
-    await reports.renderReports?.(dir, { formats: ['html', 'md', 'json'] });
+    const { renderReports } = await import('@paspor-lab/reports');
+    await renderReports(dir, { formats: ['html', 'md', 'json'] });
   } catch (error) {
     step(`the report could not be rendered: ${error instanceof Error ? error.message : String(error)}`);
   }

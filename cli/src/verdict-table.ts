@@ -1,7 +1,7 @@
 // The verdict table `verify` prints: one row per claim with the figures per side and the statistics
 // behind the verdict, then the outcome sentence. Pure: verification.json in, text out.
-import type { DefectClaim, SloClaim, Verification } from '../../reports/src/contract/index.ts';
-import { formatFigure, per10000 } from '../../reports/src/stats/verdicts.ts';
+import type { DefectClaim, SloClaim, Verification } from '@paspor-lab/reports/contract';
+import { formatFigure, per10000 } from '@paspor-lab/reports/stats';
 
 const p = (value: number) => (value < 0.001 ? '<0.001' : value.toFixed(3));
 

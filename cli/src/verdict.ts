@@ -6,9 +6,9 @@ import {
   parseInvariants,
   parseSummary,
   type RunJudgement,
-} from '../../reports/src/contract/index.ts';
+} from '@paspor-lab/reports/contract';
 
-export { EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../../reports/src/contract/index.ts';
+export { EXIT_COULD_NOT_RUN, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '@paspor-lab/reports/contract';
 
 export interface InvariantLike {
   name: string;

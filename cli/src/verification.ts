@@ -14,8 +14,8 @@ import {
   VERIFICATION_RUNS_DIR,
   type Verification,
   writeVerification,
-} from '../../reports/src/contract/index.ts';
-import { judgeVerification, methods } from '../../reports/src/stats/verdicts.ts';
+} from '@paspor-lab/reports/contract';
+import { judgeVerification, methods } from '@paspor-lab/reports/stats';
 import type { Progress } from './engines/types.ts';
 import {
   FRESH_DATABASE_METHOD,
@@ -129,7 +129,7 @@ async function renderComparison(
   options: VerifyOptions,
 ): Promise<{ files: string[]; problem: string | null }> {
   try {
-    const reports = await import('../../reports/src/index.ts');
+    const reports = await import('@paspor-lab/reports');
     const { files } = await reports.renderReports(dir, { lang: options.lang, formats: options.formats });
     return { files, problem: null };
   } catch (error) {

@@ -7,11 +7,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serviceVariables } from '@paspor-lab/observability/testing/service-variables';
+import { schemasRequired, sharedSchema } from '@paspor-lab/observability/testing/shared-schemas';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { serviceVariables } from '../../observability/test/support/service-variables.ts';
-import { schemasRequired, sharedSchema } from '../../observability/test/support/shared-schemas.ts';
 
 const k8sDir = fileURLToPath(new URL('../../load-scenarios/k8s/', import.meta.url));
 const targetDir = `${k8sDir}target/`;

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readVerification, type Verification } from '@paspor-lab/reports/contract';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readVerification, type Verification } from '../../reports/src/contract/index.ts';
 
 const bin = fileURLToPath(new URL('../bin/paspor-lab.ts', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'paspor-verify-'));

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, type Stack, startStack } from '@paspor-lab/target-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type Stack, startStack } from '../../target-api/serve.ts';
 import { renderDashboards } from '../grafana/src/generate.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';

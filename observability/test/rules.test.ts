@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SLO_TARGETS } from '@paspor-lab/load-scenarios/slo';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SLO_TARGETS } from '../../load-scenarios/lib/slo.ts';
 import { RULES_DIR } from '../prometheus/src/generate.ts';
 import { renderRules } from '../prometheus/src/rules.ts';
 import { RUN_TIME_SCALE } from '../prometheus/src/windows.ts';

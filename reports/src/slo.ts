@@ -1,7 +1,7 @@
 // The service-level objectives of docs/DEFECTS.md, computed from a k6 summary and the invariants. Scenarios
 // name their metrics freely, so each SLO looks for the most specific metric first (a booking sub-metric
 // or a custom metric), falls back to the general one, and says which it used (`source`).
-import { SLO_TARGETS } from '../../load-scenarios/lib/slo.ts';
+import { SLO_TARGETS } from '@paspor-lab/load-scenarios/slo';
 import type { InvariantReport, K6Metric, K6Summary } from './run-folder.ts';
 
 export type SloId = 'availability' | 'latencyP95' | 'latencyP99' | 'paymentCode' | 'invariants';

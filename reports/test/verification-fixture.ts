@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 // The evidence `paspor-lab verify` itself takes from a run folder, so the fixture cannot drift from it.
-import { evidenceOf } from '../../cli/src/verification.ts';
+import { evidenceOf } from '@paspor-lab/cli/verification';
 import { writeVerification } from '../src/contract/files.ts';
 import type { RunEvidence, SideSetup, Verification } from '../src/contract/schemas.ts';
 import { readRunFolder } from '../src/run-folder.ts';

@@ -4,8 +4,8 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { REQUIRED_MAJOR, tooOldLine } from '../../../setup/node.mjs';
-import { createScratchDatabase } from '../../../target-api/shared/scratch-database.ts';
+import { REQUIRED_MAJOR, tooOldLine } from '@paspor-lab/setup/node';
+import { createScratchDatabase } from '@paspor-lab/target-api/scratch-database';
 import { which } from './which.ts';
 
 const run = promisify(execFile);

@@ -3,28 +3,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { RUN_FILES, writeJson } from '../run-folder.ts';
-import type { EngineRequest, EngineResult, Progress } from './types.ts';
-
-/** load-runner/src/index.ts, as its README promises it (imported lazily: the CLI's other commands do not need it). */
-interface RunnerModule {
-  run(options: {
-    script: string;
-    env?: Record<string, string>;
-    timeseriesOut?: string;
-    quiet?: boolean;
-    testId?: string;
-    allowRemoteTarget?: boolean;
-    metricsPort?: number;
-    onProgress?: (p: Progress) => void;
-    signal?: AbortSignal;
-    stderr?: NodeJS.WriteStream;
-  }): Promise<{ exitCode: number; summary: unknown; metricsUrl?: string; error?: string }>;
-}
-
-const runnerEntry = new URL('../../../load-runner/src/index.ts', import.meta.url);
+import type { EngineRequest, EngineResult } from './types.ts';
 
 export async function runEmbedded(request: EngineRequest): Promise<EngineResult> {
-  const runner = (await import(runnerEntry.href)) as RunnerModule;
+  // Loaded lazily: the CLI's other commands do not need the runner.
+  const runner = await import('@paspor-lab/load-runner');
   // The runner's own lines ("some thresholds have failed") repeat what the verdict line says; they are
   // kept and shown only when the run went wrong (a script error, a bad threshold).
   const said: string[] = [];

@@ -5,9 +5,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderRules } from '../../../observability/prometheus/src/rules.ts';
-import { RUN_TIME_SCALE } from '../../../observability/prometheus/src/windows.ts';
-import { freePort } from '../../../target-api/serve.ts';
+import { renderRules } from '@paspor-lab/observability/rules';
+import { RUN_TIME_SCALE } from '@paspor-lab/observability/windows';
+import { freePort } from '@paspor-lab/target-api';
 import { type AlertSeries, type AlertsReport, foldAlertHistory } from './alert-history.ts';
 import { renderPrometheusConfig } from './prometheus-config.ts';
 import {

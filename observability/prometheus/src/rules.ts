@@ -1,8 +1,9 @@
 // The recording and alerting rules, generated from the one SLO source (load-scenarios/lib/slo.ts):
 // SLI ratios over each burn-rate window, a multi-window multi-burn-rate pair of alerts for each SLO with
 // a budget, the correctness alert, and the operational alerts. `scale` divides every window (windows.ts).
+
+import { budgetOf, SLO_TARGETS } from '@paspor-lab/load-scenarios/slo';
 import { stringify } from 'yaml';
-import { budgetOf, SLO_TARGETS } from '../../../load-scenarios/lib/slo.ts';
 import { scaled, spoken } from './windows.ts';
 
 export interface Rule {

@@ -3,8 +3,8 @@
 // (target-api/telemetry/README.md). Deployment files must give a service only these.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ApiEnvSchema } from '../../../target-api/api/src/config.ts';
-import { SimEnvSchema } from '../../../target-api/billing-sim/src/config.ts';
+import { ApiEnvSchema } from '@paspor-lab/target-api/api/config';
+import { SimEnvSchema } from '@paspor-lab/target-api/billing-sim/config';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string) => readFileSync(`${repo}${path}`, 'utf8');

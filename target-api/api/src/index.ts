@@ -1,6 +1,7 @@
 // The booking API's public entry: build the app from a configuration (tests, serve, bench), or read one.
 
 export { INVARIANT_NAMES } from './admin/invariants.ts';
+export { FaultBody } from './admin/plugin.ts';
 export { SEED_PASSWORD } from './admin/seed.ts';
 export { type BuildOverrides, buildApp } from './app.ts';
 export { type ApiConfig, ConfigError, loadConfig } from './config.ts';

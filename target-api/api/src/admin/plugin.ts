@@ -15,11 +15,16 @@ import { Bearer, IsoDate, OfficeId, Query, Uuid } from '../schemas.ts';
 import { checkInvariants } from './invariants.ts';
 import { seedAccounts } from './seed.ts';
 
-const FaultBody = Type.Object({
+/** The body of PUT /admin/faults; each field's description is its line in `paspor-lab list faults`. */
+export const FaultBody = Type.Object({
   database: Type.Optional(
     Type.Object({
-      latencyMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
-      jitterMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+      latencyMs: Type.Optional(
+        Type.Integer({ minimum: 0, maximum: 60_000, description: 'added to every database statement (ms)' }),
+      ),
+      jitterMs: Type.Optional(
+        Type.Integer({ minimum: 0, maximum: 60_000, description: 'up to this much more, at random (ms)' }),
+      ),
     }),
   ),
   startAt: Type.Optional(Type.String({ format: 'date-time' })),

@@ -14,19 +14,20 @@ import {
   NO_FAULTS,
 } from './schedule.ts';
 
-const Rate = Type.Number({ minimum: 0, maximum: 1 });
-const Ms = Type.Integer({ minimum: 0, maximum: 600_000 });
+const Rate = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
+const Ms = (description: string) => Type.Integer({ minimum: 0, maximum: 600_000, description });
 const Instant = Type.String({ format: 'date-time', maxLength: 40 });
 
-const FaultsBody = Type.Object(
+/** The body of PUT /admin/faults; each field's description is its line in `paspor-lab list faults`. */
+export const FaultsBody = Type.Object(
   {
     billing: Type.Optional(
       Type.Object(
         {
-          latencyMs: Type.Optional(Ms),
-          errorRate: Type.Optional(Rate),
-          timeoutRate: Type.Optional(Rate),
-          outage: Type.Optional(Type.Boolean()),
+          latencyMs: Type.Optional(Ms('added to every bill call before it is answered (ms)')),
+          errorRate: Type.Optional(Rate('share of bill calls answered with a 5xx (0..1)')),
+          timeoutRate: Type.Optional(Rate('share of bill calls that hang until the client gives up (0..1)')),
+          outage: Type.Optional(Type.Boolean({ description: 'every bill call fails fast with 503' })),
           startAt: Type.Optional(Instant),
           endAt: Type.Optional(Instant),
         },
@@ -36,10 +37,14 @@ const FaultsBody = Type.Object(
     notices: Type.Optional(
       Type.Object(
         {
-          delayMs: Type.Optional(Ms),
-          dropRate: Type.Optional(Rate),
-          duplicateRate: Type.Optional(Rate),
-          reorder: Type.Optional(Type.Boolean()),
+          delayMs: Type.Optional(Ms('held before the first delivery attempt of every notice (ms)')),
+          dropRate: Type.Optional(
+            Rate('share of notices never sent: the bill is PAID, the API never hears (0..1)'),
+          ),
+          duplicateRate: Type.Optional(Rate('share of notices sent twice, same id and body (0..1)')),
+          reorder: Type.Optional(
+            Type.Boolean({ description: 'notices held and sent in batches in a shuffled order' }),
+          ),
           startAt: Type.Optional(Instant),
           endAt: Type.Optional(Instant),
         },

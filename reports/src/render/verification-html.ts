@@ -3,6 +3,8 @@
 // budgets, one run per side over time, how this was judged, and every run in the order it was made.
 import type { SloClaimId } from '../contract/schemas.ts';
 import type { Translator } from '../i18n/index.ts';
+import { runOf } from '../model.ts';
+import { saturationNotes } from '../runner-health.ts';
 import type { SideView, VerificationView } from '../verification.ts';
 import { stripChartSvg } from './charts.ts';
 import { boundText, defectClaimText, formatFigure, sloClaimText, verdictWord } from './claims.ts';
@@ -271,6 +273,7 @@ export function renderVerificationHtml(
     ...(c ? [{ role: 'candidate' as const, folder: c.folder, faults: c.faults }] : []),
   ];
   const notes = [
+    ...saturationNotes(tr, [...view.baseline.runs, ...view.candidate.runs].map(runOf), true),
     ...view.missingRuns.map((dir) => tr.t('vnote.missingRun', { dir })),
     ...(pdfProblem ? [tr.t('note.noPdf', { reason: pdfProblem })] : []),
   ];

@@ -1,6 +1,8 @@
 // report.md of a verification: the outcome, the journeys, the claims with their statistics, the
 // budgets and how this was judged, as GitHub-flavoured Markdown tables for a pull request.
 import type { Translator } from '../i18n/index.ts';
+import { runOf } from '../model.ts';
+import { saturationNotes } from '../runner-health.ts';
 import type { VerificationView } from '../verification.ts';
 import { boundText, defectClaimText, formatFigure, sloClaimText, verdictWord } from './claims.ts';
 import { journeysTable, table } from './markdown.ts';
@@ -117,6 +119,7 @@ export function renderVerificationMarkdown(
     '',
   );
   const notes = [
+    ...saturationNotes(tr, [...view.baseline.runs, ...view.candidate.runs].map(runOf), true),
     ...view.missingRuns.map((dir) => tr.t('vnote.missingRun', { dir })),
     ...(pdfProblem ? [tr.t('note.noPdf', { reason: pdfProblem })] : []),
   ];

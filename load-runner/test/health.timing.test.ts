@@ -2,9 +2,14 @@
 // process beside it and an arrival rate whose iterations need more CPU than it gets), the summary is
 // marked (state.runnerHealth.saturated), one warning is printed, and the latency from the scheduled
 // start (http_req_duration_corrected) shows the queueing the raw figure hides. A run it can keep is not
-// marked. Timing-sensitive: run alone.
+// marked. The reports read the mark from the same summary: the saturated run's report says its latency
+// figures are not trustworthy, the normal run's says nothing (reports/src/runner-health.ts; the rendering
+// itself is tested from a fixture in reports/src/runner-health.test.ts). Timing-sensitive: run alone.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator } from '../../reports/src/i18n/index.ts';
+import { parseSummary } from '../../reports/src/run-folder.ts';
+import { saturationNotes } from '../../reports/src/runner-health.ts';
 import { cleanup, type FixtureServer, runK6, startServer } from './helpers.ts';
 
 let server: FixtureServer;
@@ -12,6 +17,11 @@ beforeAll(async () => {
   server = await startServer();
 });
 afterAll(() => server.close());
+
+/** What the report of a run with this summary says of the load generator (English). */
+function reportNotesOf(summary: unknown): string[] {
+  return saturationNotes(translator('en'), [{ id: 'run', summary: parseSummary(summary) }], false);
+}
 
 describe('runner health', () => {
   it('a rate the runner keeps is not marked, and its start lag and corrected latency are reported', async () => {
@@ -22,6 +32,7 @@ describe('runner health', () => {
     expect(health?.saturated).toBe(false);
     expect(health?.reason).toBeNull();
     expect(out.stderr).not.toMatch(/saturated/);
+    expect(reportNotesOf(out.summary)).toEqual([]);
     const metrics = out.summary?.metrics ?? {};
     expect(metrics.iterations?.values.count).toBe(60);
     // Reported beside the raw figures: the trends exist and the corrected latency is never below the raw.
@@ -49,6 +60,11 @@ describe('runner health', () => {
       const raw = out.summary?.metrics.http_req_duration?.values['p(95)'] ?? 0;
       const corrected = out.summary?.metrics.http_req_duration_corrected?.values['p(95)'] ?? 0;
       expect(corrected).toBeGreaterThan(raw + 50);
+      const notes = reportNotesOf(out.summary);
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatch(
+        /^The load generator was saturated during this run \(event-loop lag p99 [\d,]+ ms and iterations started p95 [\d,]+ ms behind schedule\), .* not trustworthy\.$/,
+      );
       cleanup(out);
     } finally {
       for (const hog of hogs) hog.kill('SIGKILL');

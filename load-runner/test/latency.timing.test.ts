@@ -15,6 +15,13 @@
 // with ~20 such samples in ~400 they sit right at p95, the CI failure (p95 2.25 ms over). Now the
 // reference boots and warms first, the runner warms up in a scenario of its own, and the reference's
 // samples are kept only inside the span the server saw the runner's measured requests arrive.
+//
+// And enough samples that p95 is a figure, not a draw. With a 4 s measured phase (~300 requests per
+// client, so p95 is the 15th-slowest) three runs on 2 Dec at load average 17 differed from the reference
+// by +0.6/+0.6, -0.1/-2.2 and +0.3/+1.2 ms (p50/p95): the tail here is the scheduler's (17 runnable
+// processes on 2 cores), and whichever client a few late wake-ups happened to land on moved its p95 by
+// 2 ms either way; the failing run had the runner 2.2 ms *faster*. With 12 s (~915 each), three runs at
+// load average 19-24: +0.1/-0.1, +0.4/-0.3, -0.0/+0.2 ms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, type FixtureServer, percentiles, runK6, startReference, startServer } from './helpers.ts';
 

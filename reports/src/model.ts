@@ -6,6 +6,7 @@ import type { FaultWindow } from './faults.ts';
 import type { Translator } from './i18n/index.ts';
 import { assessJourneys, type Journey, type JourneyEvidence, runEvidence } from './journeys.ts';
 import type { InvariantResult, K6Check, K6Group, RunFolder } from './run-folder.ts';
+import { saturationNotes } from './runner-health.ts';
 import { counterIncreases } from './server.ts';
 import {
   DEFAULT_SLO_TARGETS,
@@ -234,6 +235,11 @@ export function buildReportModel(input: {
 
 // Shared value formatting for the renderers.
 
+/** A run as runner-health.ts reads it. */
+export function runOf(view: RunView): { id: string; summary: RunFolder['summary'] } {
+  return { id: view.folder.meta.id, summary: view.folder.summary };
+}
+
 const MISSING_NOTE = {
   'run.json': 'note.missingRun',
   'timeseries.ndjson': 'note.missingTimeseries',
@@ -241,15 +247,18 @@ const MISSING_NOTE = {
   'invariants.json': 'note.missingInvariants',
 } as const;
 
-/** The notes under a report: files a run folder lacks, and why there is no PDF (`pdfProblem`). */
+/**
+ * The notes under a report: a run whose load generator was saturated (its latency figures are not
+ * trustworthy), files a run folder lacks, and why there is no PDF (`pdfProblem`).
+ */
 export function reportNotes(tr: Translator, model: ReportModel, pdfProblem: string | null = null): string[] {
   const runs = model.baseline ? [model.baseline, model.candidate] : [model.candidate];
-  const notes = runs.flatMap((view) =>
-    view.folder.missing.map((file) => {
+  const notes = saturationNotes(tr, runs.map(runOf), model.baseline !== null);
+  for (const view of runs)
+    for (const file of view.folder.missing) {
       const note = tr.t(MISSING_NOTE[file]);
-      return model.baseline ? `${view.folder.meta.id}: ${note}` : note;
-    }),
-  );
+      notes.push(model.baseline ? `${view.folder.meta.id}: ${note}` : note);
+    }
   if (pdfProblem) notes.push(tr.t('note.noPdf', { reason: pdfProblem }));
   return notes;
 }

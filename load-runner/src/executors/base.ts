@@ -2,7 +2,7 @@
 // (no new iterations, running ones get gracefulStop, then are interrupted and not counted).
 import { errorMessage, IterationInterruptedError, RunnerError } from '../errors.ts';
 import { CookieJar } from '../http/cookies.ts';
-import type { Tags } from '../metrics/registry.ts';
+import { Series, type Tags } from '../metrics/registry.ts';
 import type { Scenario } from '../options.ts';
 import type { IterationContext, Runtime, ScenarioRun, VU } from '../runtime.ts';
 import type { ExecutionArgs } from './registry.ts';
@@ -30,6 +30,8 @@ export abstract class ScenarioExecution {
   stopping = false;
   private stopWaiters: Array<() => void> = [];
   private vuIds: () => number;
+  /** The iterations and iteration_duration series per tag set (a scenario's VUs share one). */
+  private readonly iterationSeries = new WeakMap<Tags, { count: Series; duration: Series }>();
 
   constructor(args: ExecutionArgs) {
     this.rt = args.rt;
@@ -145,8 +147,16 @@ export abstract class ScenarioExecution {
     } else {
       run.iterationsCompleted++;
       rt.instance.iterationsCompleted++;
-      rt.registry.add(rt.builtins.iterations, 1, ctx.tags);
-      rt.registry.add(rt.builtins.iterationDuration, performance.now() - entry.started, ctx.tags);
+      let series = this.iterationSeries.get(ctx.tags);
+      if (!series) {
+        series = {
+          count: new Series(rt.builtins.iterations, ctx.tags),
+          duration: new Series(rt.builtins.iterationDuration, ctx.tags),
+        };
+        this.iterationSeries.set(ctx.tags, series);
+      }
+      rt.registry.record(series.count, 1);
+      rt.registry.record(series.duration, performance.now() - entry.started);
     }
     entry.resolve();
   }

@@ -3,7 +3,14 @@
 // (blocked, connecting, tls_handshaking, sending, waiting, receiving; duration = sending + waiting +
 // receiving). undici was replaced for CPU per request (issue 13; bench/runner.ts measures it).
 import { RemoteTargetRefusedError } from '../errors.ts';
-import { Connection, type ConnectTiming, EarlyCloseError, type Exchange } from './connection.ts';
+import {
+  Connection,
+  type ConnectTiming,
+  EarlyCloseError,
+  type Exchange,
+  findHeader,
+  headerMap,
+} from './connection.ts';
 import { classifyNetworkError, RequestTimeoutError } from './errors.ts';
 
 export interface Timings {
@@ -19,7 +26,10 @@ export interface Timings {
 export interface RawResponse {
   status: number;
   statusText: string;
-  headers: Record<string, string | string[] | undefined>;
+  /** Header names and values as they came on the wire (name, value, ...). */
+  rawHeaders: readonly string[];
+  /** By lower-case name: built on first read (most answers are never asked for theirs). */
+  readonly headers: Record<string, string | string[] | undefined>;
   body: Buffer | null;
   timings: Timings;
   error: string;
@@ -42,6 +52,34 @@ export function isLoopbackHost(hostname: string): boolean {
   if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
   if (host.startsWith('::ffff:')) return isLoopbackHost(host.slice(7));
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** What a request got back: the header map is built only when something reads it. */
+class WireResponse implements RawResponse {
+  status = 0;
+  statusText = '';
+  rawHeaders: readonly string[] = NO_HEADERS;
+  body: Buffer | null = null;
+  timings: Timings;
+  error = '';
+  errorCode = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  private map: Record<string, string | string[] | undefined> | null = null;
+  constructor(timings: Timings) {
+    this.timings = timings;
+  }
+  get headers(): Record<string, string | string[] | undefined> {
+    this.map ??= headerMap(this.rawHeaders);
+    return this.map;
+  }
+}
+
+const NO_HEADERS: readonly string[] = Object.freeze([]);
+
+/** One header of an answer by its lower-case name, without building the header map. */
+export function responseHeader(raw: RawResponse, lower: string): string | string[] | undefined {
+  return findHeader(raw.rawHeaders, lower);
 }
 
 const ZERO_TIMINGS: Timings = {
@@ -67,8 +105,8 @@ class PendingRequest implements Exchange {
   endAt = 0;
   status = 0;
   statusText = '';
-  headers: Record<string, string | string[]> = {};
-  chunks: Buffer[] = [];
+  rawHeaders: string[] = NO_HEADERS as string[];
+  chunks: Buffer[] | null = null;
   bodyBytes = 0;
   receivedBytes = 0;
   discardBody: boolean;
@@ -122,17 +160,12 @@ class PendingRequest implements Exchange {
     const bodyBytes = this.body === null ? 0 : Buffer.byteLength(this.body);
     if (error) {
       const classified = classifyNetworkError(error);
-      this.resolve({
-        status: 0,
-        statusText: '',
-        headers: {},
-        body: null,
-        timings: { ...ZERO_TIMINGS, duration: end - (this.startAt || this.queuedAt) },
-        error: classified.error,
-        errorCode: classified.errorCode,
-        bytesSent: this.sentAt ? this.headBytes + bodyBytes : 0,
-        bytesReceived: this.receivedBytes,
-      });
+      const failed = new WireResponse({ ...ZERO_TIMINGS, duration: end - (this.startAt || this.queuedAt) });
+      failed.error = classified.error;
+      failed.errorCode = classified.errorCode;
+      failed.bytesSent = this.sentAt ? this.headBytes + bodyBytes : 0;
+      failed.bytesReceived = this.receivedBytes;
+      this.resolve(failed);
       return;
     }
     const start = this.startAt || this.queuedAt;
@@ -149,29 +182,28 @@ class PendingRequest implements Exchange {
     const waiting = firstByte - sent;
     const receiving = end - firstByte;
     const chunks = this.chunks;
-    this.resolve({
-      status: this.status,
-      statusText: this.statusText,
-      headers: this.headers,
-      body: this.discardBody
-        ? null
-        : chunks.length === 1
-          ? (chunks[0] as Buffer)
-          : Buffer.concat(chunks, this.bodyBytes),
-      timings: {
-        blocked: Math.max(0, wait - connecting - tls),
-        connecting,
-        tls_handshaking: tls,
-        sending,
-        waiting,
-        receiving,
-        duration: sending + waiting + receiving,
-      },
-      error: '',
-      errorCode: 0,
-      bytesSent: this.headBytes + bodyBytes,
-      bytesReceived: this.receivedBytes,
+    const answer = new WireResponse({
+      blocked: Math.max(0, wait - connecting - tls),
+      connecting,
+      tls_handshaking: tls,
+      sending,
+      waiting,
+      receiving,
+      duration: sending + waiting + receiving,
     });
+    answer.status = this.status;
+    answer.statusText = this.statusText;
+    answer.rawHeaders = this.rawHeaders;
+    if (!this.discardBody)
+      answer.body =
+        chunks === null
+          ? Buffer.alloc(0)
+          : chunks.length === 1
+            ? (chunks[0] as Buffer)
+            : Buffer.concat(chunks, this.bodyBytes);
+    answer.bytesSent = this.headBytes + bodyBytes;
+    answer.bytesReceived = this.receivedBytes;
+    this.resolve(answer);
   }
 
   timeOut(): void {
@@ -263,6 +295,14 @@ class OriginPool {
   }
 }
 
+/** What a request needs from its URL, and the head last built for it. */
+interface UrlParts {
+  origin: string;
+  path: string;
+  host: string;
+  last: { headers: object; method: string; built: { head: string; bytes: number } } | null;
+}
+
 export interface HttpClientOptions {
   allowRemoteTarget: boolean;
 }
@@ -276,7 +316,7 @@ export class HttpClient {
   private deadlineTimer: NodeJS.Timeout | null = null;
   private readonly checkedHosts = new Map<string, boolean>();
   /** What each request needs from its URL, derived once per URL object (callers reuse parsed URLs). */
-  private readonly urlParts = new WeakMap<URL, { origin: string; path: string; host: string }>();
+  private readonly urlParts = new WeakMap<URL, UrlParts>();
   /** Request heads by method, URL and (frozen, shared) header object: a repeated request builds no string. */
   private readonly heads = new WeakMap<object, Map<string, { head: string; bytes: number }>>();
 
@@ -332,15 +372,19 @@ export class HttpClient {
   }
 
   /** The request line and headers as written on the wire (Go's order: Host first, then the rest). */
-  private headOf(
-    request: OutgoingRequest,
-    parts: { path: string; host: string },
-  ): { head: string; bytes: number } {
-    const cacheable = Object.isFrozen(request.headers) && request.body === null;
+  private headOf(request: OutgoingRequest, parts: UrlParts): { head: string; bytes: number } {
+    const cacheable = request.body === null && Object.isFrozen(request.headers);
+    // The last head built for this URL first: a script repeating one request builds no key string.
+    const last = parts.last;
+    if (cacheable && last !== null && last.headers === request.headers && last.method === request.method)
+      return last.built;
     const key = `${request.method} ${parts.host}${parts.path}`;
     if (cacheable) {
       const hit = this.heads.get(request.headers)?.get(key);
-      if (hit) return hit;
+      if (hit) {
+        parts.last = { headers: request.headers, method: request.method, built: hit };
+        return hit;
+      }
     }
     let head = `${request.method} ${parts.path} HTTP/1.1\r\nHost: ${parts.host}\r\n`;
     let hasLength = false;
@@ -363,6 +407,7 @@ export class HttpClient {
       }
       if (byKey.size >= 1000) byKey.clear(); // unbounded URL sets just miss
       byKey.set(key, built);
+      parts.last = { headers: request.headers, method: request.method, built };
     }
     return built;
   }
@@ -371,7 +416,7 @@ export class HttpClient {
     const { url } = request;
     let parts = this.urlParts.get(url);
     if (!parts) {
-      parts = { origin: url.origin, path: url.pathname + url.search, host: url.host };
+      parts = { origin: url.origin, path: url.pathname + url.search, host: url.host, last: null };
       this.urlParts.set(url, parts);
     }
     let pool = this.pools.get(parts.origin);

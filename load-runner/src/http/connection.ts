@@ -20,8 +20,10 @@ export interface Exchange {
   endAt: number;
   status: number;
   statusText: string;
-  headers: Record<string, string | string[]>;
-  chunks: Buffer[];
+  /** Header names and values as they came (name, value, name, value ...): turned into a map on demand. */
+  rawHeaders: string[];
+  /** The body as it came, or null while none has (never filled when discardBody). */
+  chunks: Buffer[] | null;
   bodyBytes: number;
   receivedBytes: number;
   discardBody: boolean;
@@ -46,13 +48,39 @@ export interface ConnectTiming {
   readyAt: number;
 }
 
-function addHeader(headers: Record<string, string | string[]>, name: string, value: string): void {
-  const key = name.toLowerCase();
-  const existing = headers[key];
-  if (existing === undefined) headers[key] = value;
-  else if (Array.isArray(existing)) existing.push(value);
-  else headers[key] = [existing, value];
+/** Headers by lower-case name; a repeated header's values in an array, in order. */
+export function headerMap(raw: readonly string[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const existing = headers[key];
+    if (existing === undefined) headers[key] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else headers[key] = [existing, value];
+  }
+  return headers;
 }
+
+/**
+ * One header (`lower`: its name in lower case) without building the map: the client asks every answer
+ * for Set-Cookie and Location, and most answers have neither.
+ */
+export function findHeader(raw: readonly string[], lower: string): string | string[] | undefined {
+  let found: string | string[] | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length !== lower.length || name.toLowerCase() !== lower) continue;
+    const value = raw[i + 1] as string;
+    if (found === undefined) found = value;
+    else if (Array.isArray(found)) found.push(value);
+    else found = [found, value];
+  }
+  return found;
+}
+
+/** The size of the buffer a plain-TCP connection reads into (net's `onread`): reused for every read. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 export class Connection {
   readonly socket: Socket;
@@ -69,6 +97,8 @@ export class Connection {
   private readonly onFree: (connection: Connection) => void;
   private readonly onGone: (connection: Connection) => void;
   private dataAt = 0;
+  /** Reads share one buffer (plain TCP): body chunks the answer keeps are copies. */
+  private copyBody = false;
 
   constructor(
     url: URL,
@@ -90,14 +120,28 @@ export class Connection {
       });
       this.socket.once('secureConnect', () => this.connected());
     } else {
-      this.socket = netConnect({ host, port });
+      // net's `onread`: reads land in one reused buffer and reach read() directly, without the readable
+      // stream's per-read Buffer and 'data' event (CPU per request, issue 13). Body bytes that are kept
+      // are copied out (kOnBody below), since the buffer is overwritten by the next read.
+      this.copyBody = true;
+      this.socket = netConnect({
+        host,
+        port,
+        onread: {
+          buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+          callback: (bytes: number, buffer: Uint8Array) => {
+            this.read(buffer as Buffer, bytes);
+            return true;
+          },
+        },
+      });
       this.socket.once('connect', () => {
         this.timing.tcpAt = performance.now();
         this.connected();
       });
     }
     this.socket.setNoDelay(true);
-    this.socket.on('data', (chunk: Buffer) => this.read(chunk));
+    if (!this.copyBody) this.socket.on('data', (chunk: Buffer) => this.read(chunk, chunk.length));
     this.socket.on('error', (error: Error) => this.fail(error));
     this.socket.on('close', () => this.fail(null));
     this.parser[HTTPParser.kOnHeadersComplete] = (info) => {
@@ -105,10 +149,7 @@ export class Connection {
       if (!ex) return 1;
       ex.status = info.statusCode;
       ex.statusText = info.statusMessage;
-      const raw = info.headers as string[];
-      const headers: Record<string, string | string[]> = {};
-      for (let i = 0; i < raw.length; i += 2) addHeader(headers, raw[i] as string, raw[i + 1] as string);
-      ex.headers = headers;
+      ex.rawHeaders = info.headers as string[];
       this.keepAlive = info.shouldKeepAlive;
       // RFC 9112 6.3: no body after HEAD, 1xx, 204 and 304, whatever the headers announce.
       const noBody = ex.isHead || info.statusCode < 200 || info.statusCode === 204 || info.statusCode === 304;
@@ -118,7 +159,10 @@ export class Connection {
       const ex = this.current;
       if (!ex) return;
       ex.bodyBytes += chunk.length;
-      if (!ex.discardBody) ex.chunks.push(chunk);
+      if (ex.discardBody) return;
+      const kept = this.copyBody ? Buffer.from(chunk) : chunk;
+      if (ex.chunks === null) ex.chunks = [kept];
+      else ex.chunks.push(kept);
     };
     this.parser[HTTPParser.kOnMessageComplete] = () => {
       const ex = this.current;
@@ -154,15 +198,15 @@ export class Connection {
     ex.sentAt = performance.now();
   }
 
-  private read(chunk: Buffer): void {
+  private read(chunk: Buffer, bytes: number): void {
     const at = performance.now();
     this.dataAt = at;
     const ex = this.current;
     if (ex) {
       if (ex.firstByteAt === 0) ex.firstByteAt = at;
-      ex.receivedBytes += chunk.length;
+      ex.receivedBytes += bytes;
     }
-    const result = this.parser.execute(chunk);
+    const result = this.parser.execute(chunk, 0, bytes);
     if (result instanceof Error) {
       const error = new Error(`malformed HTTP response: ${result.message}`);
       this.fail(error);

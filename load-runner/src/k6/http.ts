@@ -3,7 +3,7 @@
 
 import { parseDuration } from '../duration.ts';
 import { IterationInterruptedError, SyncApiRefusedError, UnsupportedFeatureError } from '../errors.ts';
-import type { RawResponse } from '../http/client.ts';
+import { type RawResponse, responseHeader } from '../http/client.ts';
 import { CookieJar } from '../http/cookies.ts';
 import { Series, type Tags } from '../metrics/registry.ts';
 import { DEFAULT_USER_AGENT } from '../options.ts';
@@ -318,23 +318,18 @@ function cookieHeader(jar: CookieJar, url: URL, requestCookies: Params['cookies'
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 let redirectWarned = false;
 
-/** One request on the wire and its samples; the redirect loop in asyncRequest calls it per hop. */
-async function sendHop(
+/**
+ * The samples of one hop's answer; the redirect loop in asyncRequest awaits each hop itself (an async
+ * function per hop would cost a promise per request).
+ */
+function recordHop(
   rt: Runtime,
   ctx: IterationContext | undefined,
-  hop: { target: Target; method: string; headers: Record<string, string>; body: string | Buffer | null },
+  raw: RawResponse,
+  method: string,
   params: Params | null | undefined,
   name: string,
-  discardBody: boolean,
-): Promise<RawResponse> {
-  const raw = await rt.http.send({
-    method: hop.method,
-    url: hop.target.url,
-    headers: hop.headers,
-    body: hop.body,
-    timeoutMs: timeoutMs(params?.timeout),
-    discardBody,
-  });
+): void {
   if (ctx?.interrupted) throw new IterationInterruptedError();
   // k6's error codes 1400-1599 for HTTP errors: 1000 + status, on the response and as a tag.
   if (raw.status >= 400 && raw.errorCode === 0) raw.errorCode = 1000 + raw.status;
@@ -350,14 +345,13 @@ async function sendHop(
         : null;
   const base = ctx ? ctx.tags : rt.testTags;
   if (expected === false && ctx) ctx.scenario.failures++;
-  const series = httpSeriesFor(rt, base, hop.method, name, raw, expected, params?.tags);
+  const series = httpSeriesFor(rt, base, method, name, raw, expected, params?.tags);
   emit(rt, raw, series, expected);
   // Open model: the latency as seen from when the iteration was due, beside the raw figure.
   if (ctx?.scheduled) {
     series.corrected ??= new Series(rt.health.corrected, series.duration.tags);
     rt.registry.record(series.corrected, raw.timings.duration + ctx.startLagMs);
   }
-  return raw;
 }
 
 export async function asyncRequest(
@@ -406,10 +400,18 @@ export async function asyncRequest(
       const cookie = cookieHeader(jar, hop.target.url, params?.cookies);
       if (cookie) hop = { ...hop, headers: { ...hop.headers, Cookie: cookie } };
     }
-    const raw = await sendHop(rt, ctx, hop, params, name, responseType === 'none');
-    if (raw.status !== 0) jar.receive(hop.target.url, raw.headers['set-cookie']);
-    const location = raw.headers.location;
-    if (!REDIRECTS.has(raw.status) || typeof location !== 'string' || redirects >= maxRedirects) {
+    const raw = await rt.http.send({
+      method: hop.method,
+      url: hop.target.url,
+      headers: hop.headers,
+      body: hop.body,
+      timeoutMs: timeoutMs(params?.timeout),
+      discardBody: responseType === 'none',
+    });
+    recordHop(rt, ctx, raw, hop.method, params, name);
+    if (raw.status !== 0) jar.receive(hop.target.url, responseHeader(raw, 'set-cookie'));
+    const location = REDIRECTS.has(raw.status) ? responseHeader(raw, 'location') : undefined;
+    if (typeof location !== 'string' || redirects >= maxRedirects) {
       if (REDIRECTS.has(raw.status) && typeof location === 'string' && maxRedirects > 0 && !redirectWarned) {
         redirectWarned = true;
         process.stderr.write(

@@ -202,7 +202,11 @@ export function parseSummary(raw: unknown, path = 'summary.json'): K6Summary {
   return {
     root_group: parseGroup(raw.root_group),
     options: isObject(raw.options) ? raw.options : {},
-    state: { testRunDurationMs: num(state.testRunDurationMs) ?? 0 },
+    state: {
+      testRunDurationMs: num(state.testRunDurationMs) ?? 0,
+      // The embedded runner's own health, read by runner-health.ts (kept as written).
+      ...(isObject(state.runnerHealth) ? { runnerHealth: state.runnerHealth } : {}),
+    },
     metrics,
   };
 }

@@ -316,6 +316,10 @@ export const en = {
   hbadge: 'HISTORY',
   'col.verdictRun': 'Verdict',
   'col.violationsShort': 'Invariant violations',
+  'runnerHealth.saturated':
+    'The load generator was saturated during this run ({lags}), so its own queueing is in the latency figures, which are not trustworthy.',
+  'runnerHealth.eventLoopLag': 'event-loop lag p99 {ms} ms',
+  'runnerHealth.startLag': 'iterations started p95 {ms} ms behind schedule',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -330,4 +330,8 @@ export const id: Record<MessageKey, string> = {
   hbadge: 'RIWAYAT',
   'col.verdictRun': 'Hasil',
   'col.violationsShort': 'Pelanggaran invarian',
+  'runnerHealth.saturated':
+    'Generator beban kewalahan selama uji ini ({lags}), sehingga antreannya sendiri ikut terhitung dalam angka latensi, yang karena itu tidak dapat dipercaya.',
+  'runnerHealth.eventLoopLag': 'jeda event loop p99 {ms} ms',
+  'runnerHealth.startLag': 'iterasi dimulai p95 {ms} ms terlambat dari jadwal',
 };

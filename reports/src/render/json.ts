@@ -2,7 +2,8 @@
 // contract: add fields, never rename them; `schemaVersion` says which contract a file follows.
 import type { Lang, Translator } from '../i18n/index.ts';
 import type { Journey } from '../journeys.ts';
-import type { ReportModel, RunView } from '../model.ts';
+import { type ReportModel, type RunView, runOf } from '../model.ts';
+import { runnerSaturation, saturationNotes, saturationSentence } from '../runner-health.ts';
 import type { VerificationView } from '../verification.ts';
 import { defectClaimText, sloClaimText } from './claims.ts';
 import type { ReportJson } from './report-schema.ts';
@@ -28,6 +29,7 @@ function journeysJson(tr: Translator, journeys: Journey[]) {
 
 function runJson(tr: Translator, view: RunView) {
   const m = view.folder.meta;
+  const saturation = runnerSaturation(view.folder.summary);
   return {
     id: m.id,
     scenario: m.scenario,
@@ -48,6 +50,11 @@ function runJson(tr: Translator, view: RunView) {
     invariants: view.folder.invariants,
     checks: view.checks,
     missingFiles: view.folder.missing,
+    /** The load generator was saturated: the sentence says the latency figures are not trustworthy. */
+    runnerHealth: {
+      saturated: saturation !== null,
+      sentence: saturation && saturationSentence(tr, saturation),
+    },
     journeys: journeysJson(tr, view.journeys),
     budgets: view.budgets.map((b) => ({
       ...b,
@@ -97,6 +104,8 @@ export function buildVerificationJson(
     runs: s.runs.length,
     journeys: journeysJson(tr, s.journeys),
     burn: s.burn,
+    /** Runs whose load generator was saturated, each with its sentence. */
+    saturatedRuns: saturationNotes(tr, s.runs.map(runOf), true),
   });
   return {
     schemaVersion: 1,

@@ -2,6 +2,8 @@
 // renderers (verification-html.ts, verification-md.ts) differ only in how they mark a cell up.
 import type { ClaimVerdict } from '../contract/schemas.ts';
 import type { Translator } from '../i18n/index.ts';
+import { runOf } from '../model.ts';
+import { saturationNotes } from '../runner-health.ts';
 import type { VerificationView } from '../verification.ts';
 import { boundText, defectClaimText, formatFigure, sloClaimText, verdictWord } from './claims.ts';
 
@@ -80,13 +82,17 @@ export function sloClaimTable(tr: Translator, view: VerificationView): ClaimTabl
   };
 }
 
-/** The notes at the end of the report: runs that could not be read, a PDF that could not be written. */
+/**
+ * The notes at the end of the report: runs whose load generator was saturated, runs that could not be
+ * read, a PDF that could not be written.
+ */
 export function verificationNotes(
   tr: Translator,
   view: VerificationView,
   pdfProblem: string | null,
 ): string[] {
   return [
+    ...saturationNotes(tr, [...view.baseline.runs, ...view.candidate.runs].map(runOf), true),
     ...view.missingRuns.map((dir) => tr.t('vnote.missingRun', { dir })),
     ...(pdfProblem ? [tr.t('note.noPdf', { reason: pdfProblem })] : []),
   ];

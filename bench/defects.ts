@@ -2,7 +2,8 @@
 // short runs of the scenario built for it). Each defect is switched on alone (`--defects <id>`), its
 // scenario runs in short mode through the real command (the target's two services, the embedded runner,
 // the run folder), and the run counts as a reproduction only when it fails for the defect's own reason.
-//   BENCH_RUNS (20), BENCH_DEFECTS (comma-separated subset), BENCH_CONTROL=1 (also run each scenario on
+//   BENCH_RUNS (20), BENCH_DEFECTS (comma-separated subset), BENCH_SCENARIOS (the same, by scenario),
+//   BENCH_CONTROL=1 (also run each scenario on
 //   `hardened` as many times and count false alarms)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -35,6 +36,16 @@ const CASES: Case[] = [
   { defect: 'duplicate-submit', scenario: 'quota-rush', reason: invariant('duplicate-active-booking') },
   { defect: 'billing-fragile', scenario: 'payment-code-failure', reason: invariant('booking-without-code') },
   { defect: 'paid-but-expired', scenario: 'payment-expiry', reason: invariant('paid-but-expired') },
+  {
+    defect: 'paid-but-expired',
+    scenario: 'lost-notices',
+    // Paid at the bank, the notice lost, and the booking expired without a re-sync.
+    reason: (run) => {
+      const lost = run.metrics.paid_not_paid?.values.count ?? 0;
+      const expired = run.metrics.paid_expired?.values.count ?? 0;
+      return lost > 0 ? `${lost} paid bookings not PAID (${expired} expired)` : undefined;
+    },
+  },
   {
     defect: 'quota-hoarding',
     scenario: 'quota-hoarding',
@@ -80,9 +91,14 @@ async function runOnce(scenario: string, flags: string[]): Promise<Finished> {
 }
 
 const only = process.env.BENCH_DEFECTS?.split(',').map((d) => d.trim());
-const cases = only ? CASES.filter((c) => only.includes(c.defect)) : CASES;
+const onlyScenarios = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
+const cases = CASES.filter(
+  (c) => (!only || only.includes(c.defect)) && (!onlyScenarios || onlyScenarios.includes(c.scenario)),
+);
 if (cases.length === 0) {
-  console.error(`BENCH_DEFECTS names no known defect; use some of: ${CASES.map((c) => c.defect).join(', ')}`);
+  console.error(
+    `BENCH_DEFECTS and BENCH_SCENARIOS select no case; use some of: ${CASES.map((c) => `${c.defect} (${c.scenario})`).join(', ')}`,
+  );
   process.exit(2);
 }
 

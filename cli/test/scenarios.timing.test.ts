@@ -136,6 +136,24 @@ describe('scenario verdicts in short mode', () => {
     expectPass(await run('payment-expiry', '--profile', 'hardened'));
   });
 
+  it('lost-notices fails on legacy: paid bookings whose notice was lost expire (kadaluarsa)', async () => {
+    const r = await run('lost-notices', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(r.failedThresholds, why(r)).toEqual(['paid_not_paid: count==0']);
+    expect(r.metrics.paid_not_paid?.values.count).toBeGreaterThan(0);
+    // Lost, not merely late: the sweeper expired them at the deadline without asking billing.
+    expect(r.metrics.paid_expired?.values.count).toBe(r.metrics.paid_not_paid?.values.count);
+    // The API never heard of those payments, so no invariant sees them; only the repeats it counted twice.
+    expect(violated(r).filter((name) => name !== 'notice-mismatch')).toEqual([]);
+  });
+
+  it('lost-notices passes on hardened: Cek Tagihan brings every paid booking to PAID before expiry', async () => {
+    const r = await run('lost-notices', '--profile', 'hardened');
+    expectPass(r);
+    expect(r.metrics.paid_not_paid?.values.count).toBe(0);
+    expect(r.metrics.paid_to_paid?.values.count ?? 0).toBeGreaterThan(0);
+  });
+
   it('soak passes on legacy: a gentle steady load meets none of its defects', async () => {
     expectPass(await run('soak', '--profile', 'legacy'));
   });

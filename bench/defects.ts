@@ -57,6 +57,18 @@ const CASES: Case[] = [
     },
   },
   {
+    defect: 'identity-fragile',
+    scenario: 'outage-2023',
+    // While the identity store is down users hear nothing useful for seconds, and their app taps on.
+    reason: (run) => {
+      const clear = run.metrics.first_clear_answer?.values['p(95)'] ?? 0;
+      const taps = run.metrics.login_requests?.values.avg ?? 0;
+      return clear >= 2000 && taps > 4.5
+        ? `first clear answer p95 ${Math.round(clear)} ms, ${taps.toFixed(1)} taps per user`
+        : undefined;
+    },
+  },
+  {
     defect: 'overload-collapse',
     scenario: 'breakpoint',
     // Past the knee bookings take seconds and time out, and nothing is shed.

@@ -10,6 +10,7 @@ export const SCENARIO_NAMES = [
   'payment-code-failure',
   'payment-expiry',
   'lost-notices',
+  'outage-2023',
   'soak',
   'breakpoint',
 ] as const;
@@ -98,6 +99,13 @@ export const SCENARIOS: Record<ScenarioName, ScenarioSpec> = {
     purpose: 'the bank drops, delays and repeats payment notices while everyone pays in time',
     // 2 simulated hours last 5 s (short) or 60 s (full) of real time.
     stackEnv: (short) => ({ CLOCK_SPEED: short ? '1440' : '120' }),
+    scriptEnv: none,
+  },
+  'outage-2023': {
+    name: 'outage-2023',
+    script: `${scenariosDir}outage-2023.ts`,
+    purpose: 'the identity store behind login fails and hangs for a while; people retry or give up',
+    stackEnv: none,
     scriptEnv: none,
   },
   soak: {

@@ -154,6 +154,24 @@ describe('scenario verdicts in short mode', () => {
     expect(r.metrics.paid_to_paid?.values.count ?? 0).toBeGreaterThan(0);
   });
 
+  it('outage-2023 fails on legacy: no clear answer while the identity store is down, and taps pile on', async () => {
+    const r = await run('outage-2023', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(r.failedThresholds, why(r)).toEqual(
+      expect.arrayContaining(['first_clear_answer: p(95)<2000', 'login_requests: avg<=4.5']),
+    );
+    // Only the scenario's own measures: the rest of the service (booking once in) stayed up and fast.
+    expect(r.failedThresholds.filter((t) => !/^(first_clear_answer|login_requests):/.test(t))).toEqual([]);
+    expect(violated(r)).toEqual([]);
+  });
+
+  it('outage-2023 passes on hardened: a fast 503 with Retry-After, and the app waits as told', async () => {
+    const r = await run('outage-2023', '--profile', 'hardened');
+    expectPass(r);
+    expect(r.metrics.first_clear_answer?.values['p(95)']).toBeLessThan(2000);
+    expect(r.metrics.login_requests?.values.avg).toBeLessThanOrEqual(4.5);
+  });
+
   it('soak passes on legacy: a gentle steady load meets none of its defects', async () => {
     expectPass(await run('soak', '--profile', 'legacy'));
   });

@@ -30,6 +30,12 @@ export const DEFECT_REVEALS: readonly DefectReveal[] = [
     scenario: 'quota-hoarding',
     evidence: measure('max_holds_per_account', 'tout_seats'),
   },
+  // While the identity store is down: how long until users hear something useful, and how often they tap.
+  {
+    defect: 'identity-fragile',
+    scenario: 'outage-2023',
+    evidence: measure('first_clear_answer', 'login_requests'),
+  },
   // Past the knee bookings take seconds: the p99 objective is what the collapse breaks.
   { defect: 'overload-collapse', scenario: 'breakpoint', evidence: slo('latencyP99') },
 ];

@@ -40,7 +40,7 @@ const appTimeoutS = knob('APP_TIMEOUT_S', 10, 4);
 /** The app's own retry after a failure that says nothing: at once (a short tap-again delay). */
 const tapAgainMs = knob('TAP_AGAIN_MS', 300);
 /** How long a person keeps trying before going to the office instead. */
-const patienceS = knob('PATIENCE_S', 120, 12);
+const patienceS = knob('PATIENCE_S', 180, 20);
 /** The SLO of this scenario: every user hears something useful within this many ms (p95). */
 const clearWithinMs = knob('CLEAR_ANSWER_MS', 2000);
 /**

@@ -2,7 +2,8 @@
 // short runs of the scenario built for it). Each defect is switched on alone (`--defects <id>`), its
 // scenario runs in short mode through the real command (the target's two services, the embedded runner,
 // the run folder), and the run counts as a reproduction only when it fails for the defect's own reason.
-//   BENCH_RUNS (20), BENCH_DEFECTS (comma-separated subset), BENCH_CONTROL=1 (also run each scenario on
+//   BENCH_RUNS (20), BENCH_DEFECTS (comma-separated subset), BENCH_SCENARIOS (the same, by scenario),
+//   BENCH_CONTROL=1 (also run each scenario on
 //   `hardened` as many times and count false alarms)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,6 +37,16 @@ const CASES: Case[] = [
   { defect: 'billing-fragile', scenario: 'payment-code-failure', reason: invariant('booking-without-code') },
   { defect: 'paid-but-expired', scenario: 'payment-expiry', reason: invariant('paid-but-expired') },
   {
+    defect: 'paid-but-expired',
+    scenario: 'lost-notices',
+    // Paid at the bank, the notice lost, and the booking expired without a re-sync.
+    reason: (run) => {
+      const lost = run.metrics.paid_not_paid?.values.count ?? 0;
+      const expired = run.metrics.paid_expired?.values.count ?? 0;
+      return lost > 0 ? `${lost} paid bookings not PAID (${expired} expired)` : undefined;
+    },
+  },
+  {
     defect: 'quota-hoarding',
     scenario: 'quota-hoarding',
     // The touts' accounts hold more seats than the fair cap, and more of the release than its share.
@@ -43,6 +54,18 @@ const CASES: Case[] = [
       const most = run.metrics.max_holds_per_account?.values.value ?? 0;
       const touts = run.metrics.tout_seats?.values.count ?? 0;
       return most > 5 ? `one account held ${most} seats; touts took ${touts}` : undefined;
+    },
+  },
+  {
+    defect: 'identity-fragile',
+    scenario: 'outage-2023',
+    // While the identity store is down users hear nothing useful for seconds, and their app taps on.
+    reason: (run) => {
+      const clear = run.metrics.first_clear_answer?.values['p(95)'] ?? 0;
+      const taps = run.metrics.login_requests?.values.avg ?? 0;
+      return clear >= 2000
+        ? `first clear answer p95 ${Math.round(clear)} ms, ${taps.toFixed(1)} taps per user`
+        : undefined;
     },
   },
   {
@@ -80,9 +103,14 @@ async function runOnce(scenario: string, flags: string[]): Promise<Finished> {
 }
 
 const only = process.env.BENCH_DEFECTS?.split(',').map((d) => d.trim());
-const cases = only ? CASES.filter((c) => only.includes(c.defect)) : CASES;
+const onlyScenarios = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
+const cases = CASES.filter(
+  (c) => (!only || only.includes(c.defect)) && (!onlyScenarios || onlyScenarios.includes(c.scenario)),
+);
 if (cases.length === 0) {
-  console.error(`BENCH_DEFECTS names no known defect; use some of: ${CASES.map((c) => c.defect).join(', ')}`);
+  console.error(
+    `BENCH_DEFECTS and BENCH_SCENARIOS select no case; use some of: ${CASES.map((c) => `${c.defect} (${c.scenario})`).join(', ')}`,
+  );
   process.exit(2);
 }
 

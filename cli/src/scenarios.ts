@@ -9,6 +9,8 @@ export const SCENARIO_NAMES = [
   'quota-hoarding',
   'payment-code-failure',
   'payment-expiry',
+  'lost-notices',
+  'outage-2023',
   'soak',
   'breakpoint',
 ] as const;
@@ -89,6 +91,21 @@ export const SCENARIOS: Record<ScenarioName, ScenarioSpec> = {
     purpose: 'payments around the 2-hour deadline with late, repeated, reordered notices',
     // 2 simulated hours last 10 s (short) or 60 s (full) of real time.
     stackEnv: (short) => ({ CLOCK_SPEED: short ? '720' : '120' }),
+    scriptEnv: none,
+  },
+  'lost-notices': {
+    name: 'lost-notices',
+    script: `${scenariosDir}lost-notices.ts`,
+    purpose: 'the bank drops, delays and repeats payment notices while everyone pays in time',
+    // 2 simulated hours last 5 s (short) or 60 s (full) of real time.
+    stackEnv: (short) => ({ CLOCK_SPEED: short ? '1440' : '120' }),
+    scriptEnv: none,
+  },
+  'outage-2023': {
+    name: 'outage-2023',
+    script: `${scenariosDir}outage-2023.ts`,
+    purpose: 'the identity store behind login fails and hangs for a while; people retry or give up',
+    stackEnv: none,
     scriptEnv: none,
   },
   soak: {

@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   judgeRun,
+  measuresOf,
   type RunEvidence,
   type RunFolder,
   readRunFolder,
@@ -65,6 +66,18 @@ export function bookingAttempts(folder: RunFolder): number {
   );
 }
 
+/** The figures of the measures this scenario's defects are judged by, and whether their thresholds held. */
+function measuresRead(folder: RunFolder): NonNullable<RunEvidence['measures']> {
+  return measuresOf(folder.meta.scenario).flatMap((name) => {
+    const metric = folder.summary.metrics[name];
+    if (!metric) return [];
+    const v = metric.values;
+    const value = v.value ?? v.count ?? v.rate ?? null;
+    const ok = Object.values(metric.thresholds ?? {}).every((t) => t.ok);
+    return [{ name, value, ok }];
+  });
+}
+
 export function evidenceOf(
   folder: RunFolder,
   side: 'baseline' | 'candidate',
@@ -101,6 +114,7 @@ export function evidenceOf(
     ...(judged.error ? { error: judged.error } : {}),
     attempts: bookingAttempts(folder),
     slos,
+    measures: measuresRead(folder),
     invariants: folder.invariants?.invariants.map(({ name, violations }) => ({ name, violations })) ?? null,
   };
 }

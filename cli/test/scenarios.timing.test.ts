@@ -136,6 +136,42 @@ describe('scenario verdicts in short mode', () => {
     expectPass(await run('payment-expiry', '--profile', 'hardened'));
   });
 
+  it('lost-notices fails on legacy: paid bookings whose notice was lost expire (kadaluarsa)', async () => {
+    const r = await run('lost-notices', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(r.failedThresholds, why(r)).toEqual(['paid_not_paid: count==0']);
+    expect(r.metrics.paid_not_paid?.values.count).toBeGreaterThan(0);
+    // Lost, not merely late: the sweeper expired them at the deadline without asking billing.
+    expect(r.metrics.paid_expired?.values.count).toBe(r.metrics.paid_not_paid?.values.count);
+    // The API never heard of those payments, so no invariant sees them; only the repeats it counted twice.
+    expect(violated(r).filter((name) => name !== 'notice-mismatch')).toEqual([]);
+  });
+
+  it('lost-notices passes on hardened: Cek Tagihan brings every paid booking to PAID before expiry', async () => {
+    const r = await run('lost-notices', '--profile', 'hardened');
+    expectPass(r);
+    expect(r.metrics.paid_not_paid?.values.count).toBe(0);
+    expect(r.metrics.paid_to_paid?.values.count ?? 0).toBeGreaterThan(0);
+  });
+
+  it('outage-2023 fails on legacy: no clear answer while the identity store is down, and taps pile on', async () => {
+    const r = await run('outage-2023', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(r.failedThresholds, why(r)).toContain('first_clear_answer: p(95)<2000');
+    expect(r.metrics.first_clear_answer?.values['p(95)']).toBeGreaterThanOrEqual(2000);
+    // Only the scenario's own measures (the taps per user may break too): the rest of the service
+    // (booking once in) stayed up and fast.
+    expect(r.failedThresholds.filter((t) => !/^(first_clear_answer|login_requests):/.test(t))).toEqual([]);
+    expect(violated(r)).toEqual([]);
+  });
+
+  it('outage-2023 passes on hardened: a fast 503 with Retry-After, and the app waits as told', async () => {
+    const r = await run('outage-2023', '--profile', 'hardened');
+    expectPass(r);
+    expect(r.metrics.first_clear_answer?.values['p(95)']).toBeLessThan(2000);
+    expect(r.metrics.login_requests?.values.avg).toBeLessThanOrEqual(4.5);
+  });
+
   it('soak passes on legacy: a gentle steady load meets none of its defects', async () => {
     expectPass(await run('soak', '--profile', 'legacy'));
   });

@@ -10,9 +10,10 @@ http.setResponseCallback(http.expectedStatuses({ min: 200, max: 499 }));
 /**
  * Where a request goes: the booking API's users (`api`, what the availability SLO counts), the admin API,
  * the bank's notices, the booking API before the measured moment (`warm-up`, see journey.warmUp), or
- * the booking API from a tout's bot (`tout`: its bursts are meant to be shed, so the SLO leaves it out).
+ * the booking API from a tout's bot (`tout`: its bursts are meant to be shed, so the SLO leaves it out), or
+ * login while the identity store is down (`identity`: the outage-2023 premise, judged by its own measures).
  */
-export type Surface = 'api' | 'admin' | 'bank' | 'warm-up' | 'tout';
+export type Surface = 'api' | 'admin' | 'bank' | 'warm-up' | 'tout' | 'identity';
 
 export interface RequestOptions {
   token?: string;

@@ -11,6 +11,7 @@ export interface DefectReveal {
 
 const invariant = (name: string): DefectEvidence => ({ type: 'invariant', invariant: name });
 const slo = (id: SloClaimId): DefectEvidence => ({ type: 'slo', slo: id });
+const measure = (...measures: string[]): DefectEvidence => ({ type: 'measure', measures });
 
 export const DEFECT_REVEALS: readonly DefectReveal[] = [
   { defect: 'quota-race', scenario: 'quota-rush', evidence: invariant('slot-over-capacity') },
@@ -21,6 +22,20 @@ export const DEFECT_REVEALS: readonly DefectReveal[] = [
     evidence: invariant('booking-without-code'),
   },
   { defect: 'paid-but-expired', scenario: 'payment-expiry', evidence: invariant('paid-but-expired') },
+  // A lost notice leaves no trace in the API's database, so no invariant sees it: the applicants do.
+  { defect: 'paid-but-expired', scenario: 'lost-notices', evidence: measure('paid_not_paid') },
+  // Not an invariant (a family may fairly hold five): the most one account holds, and the touts' share.
+  {
+    defect: 'quota-hoarding',
+    scenario: 'quota-hoarding',
+    evidence: measure('max_holds_per_account', 'tout_seats'),
+  },
+  // While the identity store is down: how long until users hear something useful, and how often they tap.
+  {
+    defect: 'identity-fragile',
+    scenario: 'outage-2023',
+    evidence: measure('first_clear_answer', 'login_requests'),
+  },
   // Past the knee bookings take seconds: the p99 objective is what the collapse breaks.
   { defect: 'overload-collapse', scenario: 'breakpoint', evidence: slo('latencyP99') },
 ];
@@ -30,7 +45,19 @@ export function revealedBy(scenario: string): DefectReveal[] {
   return DEFECT_REVEALS.filter((r) => r.scenario === scenario);
 }
 
-/** The scenario that reveals `defect`, or null (quota-hoarding has no scenario of its own yet). */
+/** The first scenario that reveals `defect`, or null when none does. */
 export function scenarioFor(defect: string): string | null {
   return DEFECT_REVEALS.find((r) => r.defect === defect)?.scenario ?? null;
+}
+
+/** The measures the defects of `scenario` are judged by (read from each run's summary). */
+export function measuresOf(scenario: string): string[] {
+  return revealedBy(scenario).flatMap((r) => (r.evidence.type === 'measure' ? r.evidence.measures : []));
+}
+
+/** What a claim's evidence is called in a sentence: the invariant, the measures, or the SLO. */
+export function evidenceLabel(evidence: DefectEvidence): string {
+  if (evidence.type === 'invariant') return evidence.invariant;
+  if (evidence.type === 'measure') return evidence.measures.join(', ');
+  return evidence.slo;
 }

@@ -168,6 +168,10 @@ export const RunEvidence = Type.Object({
   attempts: Type.Integer({ minimum: 0 }),
   slos: Type.Record(Type.String(), SloFigure),
   invariants: Nullable(Type.Array(Type.Object({ name: Type.String(), violations: Type.Number() }))),
+  /** The measures a defect of this scenario is judged by: each one's figure and whether its thresholds held. */
+  measures: Type.Optional(
+    Type.Array(Type.Object({ name: Type.String(), value: Nullable(Type.Number()), ok: Type.Boolean() })),
+  ),
 });
 export type RunEvidence = Static<typeof RunEvidence>;
 
@@ -259,6 +263,11 @@ export type SloClaim = Static<typeof SloClaim>;
 export const DefectEvidence = Type.Union([
   Type.Object({ type: Type.Literal('invariant'), invariant: Type.String() }),
   Type.Object({ type: Type.Literal('slo'), slo: SloClaimId }),
+  /**
+   * The scenario's own measures (summary metrics with a threshold, such as quota-hoarding's
+   * max_holds_per_account): a run reproduces the defect when one of them breaks its threshold.
+   */
+  Type.Object({ type: Type.Literal('measure'), measures: Type.Array(Type.String(), { minItems: 1 }) }),
 ]);
 export type DefectEvidence = Static<typeof DefectEvidence>;
 

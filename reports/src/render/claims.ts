@@ -1,6 +1,7 @@
 // The claims of verification.json in the report's language. The statistics decide (reports/src/stats);
 // this only says it: each reason is rebuilt from its reasonKey and the claim's own numbers, formatted
 // for the reader ("99,50%" in Indonesian), so English and Indonesian reports say the same thing.
+import { evidenceLabel } from '../contract/defect-evidence.ts';
 import type { DefectClaim, SloClaim, SloFigure } from '../contract/schemas.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import type { Translator } from '../i18n/index.ts';
@@ -68,7 +69,7 @@ export function defectClaimText(
       sloReason: sloClaim ? sloClaimText(tr, sloClaim, minRuns) : tr.t('value.notMeasured'),
     });
   }
-  const invariant = claim.evidence.invariant;
+  const invariant = evidenceLabel(claim.evidence);
   const b = claim.baselineReproduced ?? { k: 0, n: 0 };
   const c = claim.candidateReproduced ?? { k: 0, n: 0 };
   const bound = claim.candidateBound;

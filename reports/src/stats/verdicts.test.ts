@@ -191,3 +191,71 @@ describe('judgeVerification', () => {
     expect(p95?.comparison.difference?.high).toBeLessThan(0);
   });
 });
+
+describe('judgeVerification: defects judged by a scenario measure', () => {
+  const hoardingRun = (s: 'baseline' | 'candidate', order: number, most: number): RunEvidence => ({
+    ...run(s, order, { p95: 200, over: 0, dup: 0 }),
+    measures: [
+      { name: 'max_holds_per_account', value: most, ok: most <= 5 },
+      { name: 'tout_seats', value: most * 3, ok: most * 3 <= 24 },
+    ],
+  });
+
+  it('verifies quota-hoarding by max_holds_per_account and tout_seats, without a per-attempt bound', () => {
+    const judged = judgeVerification(
+      'quota-hoarding',
+      side(
+        'legacy',
+        ALL,
+        [0, 2, 4].map((o) => hoardingRun('baseline', o, 10)),
+      ),
+      side(
+        'hardened',
+        [],
+        [1, 3, 5].map((o) => hoardingRun('candidate', o, 5)),
+      ),
+    );
+    const claim = judged.defectClaims.find((d) => d.id === 'quota-hoarding');
+    expect(claim).toMatchObject({
+      verdict: 'verified',
+      evidence: { type: 'measure', measures: ['max_holds_per_account', 'tout_seats'] },
+      baselineReproduced: { k: 3, n: 3 },
+      candidateReproduced: { k: 0, n: 3 },
+      baselineViolations: [2, 2, 2],
+    });
+    expect(claim?.reason).toContain('reproduced (max_holds_per_account, tout_seats) in 3 of 3 baseline runs');
+    expect(claim?.candidateBound?.upperPer10000).toBeNull();
+    expect(judged.outcome).toMatchObject({ exitCode: 0, verified: ['quota-hoarding'] });
+    // quota-hoarding is examined here, so it is not sent elsewhere.
+    expect(judged.notExamined.map((n) => n.defect)).not.toContain('quota-hoarding');
+  });
+
+  it('says the measure was not read when the runs carry no measures', () => {
+    const judged = judgeVerification(
+      'lost-notices',
+      side('legacy', ALL, legacyRuns(3)),
+      side('hardened', [], hardenedRuns(3)),
+    );
+    const claim = judged.defectClaims.find((d) => d.id === 'paid-but-expired');
+    expect(claim).toMatchObject({ verdict: 'inconclusive', reasonKey: 'defect.notMeasured' });
+    expect(claim?.reason).toBe('The measure paid_not_paid was not read on the baseline.');
+  });
+
+  it('does not verify a fix whose candidate still breaks the measure', () => {
+    const judged = judgeVerification(
+      'quota-hoarding',
+      side(
+        'legacy',
+        ALL,
+        [0, 2, 4].map((o) => hoardingRun('baseline', o, 10)),
+      ),
+      side(
+        'hardened',
+        [],
+        [1, 3, 5].map((o) => hoardingRun('candidate', o, 7)),
+      ),
+    );
+    expect(judged.defectClaims.find((d) => d.id === 'quota-hoarding')?.verdict).toBe('no change');
+    expect(judged.outcome.exitCode).toBe(99);
+  });
+});

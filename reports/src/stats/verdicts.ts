@@ -3,7 +3,7 @@
 // Calibrated so that an A/A verification (the same setup on both sides) does not say verified or
 // regressed: a fix is verified only when the difference is significant AND the baseline fails where
 // the candidate holds; a regression only when significant AND the candidate fails where the baseline held.
-import { revealedBy, scenarioFor } from '../contract/defect-evidence.ts';
+import { evidenceLabel, revealedBy, scenarioFor } from '../contract/defect-evidence.ts';
 import type {
   ClaimVerdict,
   DefectClaim,
@@ -205,7 +205,21 @@ interface DefectInput {
   sloClaims: readonly SloClaim[];
 }
 
-function violationsOf(runs: readonly RunEvidence[], invariant: string): (number | null)[] {
+type CountedEvidence = Exclude<DefectClaim['evidence'], { type: 'slo' }>;
+
+/**
+ * Per run, what the evidence counts: an invariant's violations, or how many of the measures broke their
+ * threshold; null when the run did not read it.
+ */
+function violationsOf(runs: readonly RunEvidence[], evidence: CountedEvidence): (number | null)[] {
+  if (evidence.type === 'measure') {
+    return runs.map((r) => {
+      const read = evidence.measures.map((name) => r.measures?.find((m) => m.name === name));
+      if (read.every((m) => m === undefined)) return null;
+      return read.filter((m) => m !== undefined && !m.ok).length;
+    });
+  }
+  const { invariant } = evidence;
   return runs.map((r) =>
     r.invariants === null ? null : (r.invariants.find((i) => i.name === invariant)?.violations ?? null),
   );
@@ -235,20 +249,22 @@ export function judgeDefect(input: DefectInput, evidence: DefectClaim['evidence'
       candidateViolations: [],
     };
   }
-  const bRaw = violationsOf(input.baseline, evidence.invariant);
-  const cRaw = violationsOf(input.candidate, evidence.invariant);
+  const bRaw = violationsOf(input.baseline, evidence);
+  const cRaw = violationsOf(input.candidate, evidence);
+  const what = evidenceLabel(evidence);
   const b = bRaw.filter((v): v is number => v !== null);
   const c = cRaw.filter((v): v is number => v !== null);
   const kB = b.filter((v) => v > 0).length;
   const kC = c.filter((v) => v > 0).length;
   const cRuns = input.candidate.filter((_, i) => cRaw[i] !== null);
-  const attempts = cRuns.reduce((sum, r) => sum + r.attempts, 0);
+  // A measure breaks per run, not per booking attempt: no rate per attempt to bound.
+  const attempts = evidence.type === 'measure' ? 0 : cRuns.reduce((sum, r) => sum + r.attempts, 0);
   const violations = c.reduce((sum, v) => sum + v, 0);
   const upper =
     attempts > 0 ? clopperPearsonUpper(Math.min(violations, attempts), attempts, CONFIDENCE) : null;
   const fisher = fisherExact(kB, b.length, kC, c.length);
   const params = {
-    invariant: evidence.invariant,
+    invariant: what,
     k: kB,
     n: b.length,
     kCandidate: kC,
@@ -258,7 +274,7 @@ export function judgeDefect(input: DefectInput, evidence: DefectClaim['evidence'
     bound: upper === null ? '—' : per10000(upper),
     p: fmtP(Math.min(fisher.pBetter, fisher.pWorse)),
   };
-  const reproduced = `reproduced (${evidence.invariant}) in ${kB} of ${b.length} baseline runs`;
+  const reproduced = `reproduced (${what}) in ${kB} of ${b.length} baseline runs`;
   const held =
     upper === null
       ? `${violations} violations in ${c.length} candidate runs`
@@ -287,7 +303,7 @@ export function judgeDefect(input: DefectInput, evidence: DefectClaim['evidence'
     return claim(
       'inconclusive',
       'defect.notMeasured',
-      `The invariant ${evidence.invariant} was not read on ${b.length === 0 ? 'the baseline' : 'the candidate'}.`,
+      `${evidence.type === 'measure' ? 'The measure' : 'The invariant'} ${what} was not read on ${b.length === 0 ? 'the baseline' : 'the candidate'}.`,
     );
   }
   if (fisher.pMin > ALPHA) {
@@ -304,7 +320,7 @@ export function judgeDefect(input: DefectInput, evidence: DefectClaim['evidence'
     return claim(
       'regressed',
       'defect.regressed',
-      `The candidate breaks ${evidence.invariant} in ${kC} of ${c.length} runs where the baseline never did (p ${params.p}).`,
+      `The candidate breaks ${what} in ${kC} of ${c.length} runs where the baseline never did (p ${params.p}).`,
     );
   }
   if (kB === 0 && kC === 0)

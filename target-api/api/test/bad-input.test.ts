@@ -346,7 +346,8 @@ describe('refusals that change nothing', () => {
       billingCode,
       bookingId,
       amount: fee,
-      paidAt: new Date().toISOString(),
+      // The harness's manual clock: the bill was issued at this instant.
+      paidAt: '2026-03-02T01:00:00.000Z',
       channel: 'ATM',
     };
     const before = await fingerprint(harness.db);

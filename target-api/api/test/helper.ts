@@ -93,11 +93,21 @@ export interface Harness {
 export async function createHarness(): Promise<Harness> {
   const database = await openTestDatabase();
   const apiPort = await freePort();
+  // The simulator tells the time of the app under test, as two services started with one CLOCK_EPOCH
+  // do: a bill is paid at the API's (manual) now, so the notice's paidAt is plausible to the API.
+  let appClock: Clock = manualClock();
+  const sharedClock: Clock = {
+    speed: 1,
+    now: () => appClock.now(),
+    date: () => new Date(appClock.now()),
+    toRealMs: (ms) => ms,
+  };
   const billing = buildBillingSim(
     simConfig({
       apiUrl: `http://127.0.0.1:${apiPort}`,
       noticeSecret: NOTICE_SECRET,
       adminToken: ADMIN_TOKEN,
+      clock: sharedClock,
     }),
   );
   const billingUrl = await billing.listen({ host: '127.0.0.1', port: 0 });
@@ -127,7 +137,8 @@ export async function createHarness(): Promise<Harness> {
       };
       if (options.defects !== undefined) env.DEFECTS = options.defects;
       const config = loadConfig(env, { port: apiPort });
-      const app = await buildApp(config, { db: database.db, clock: options.clock ?? manualClock() });
+      appClock = options.clock ?? manualClock();
+      const app = await buildApp(config, { db: database.db, clock: appClock });
       await app.listen({ host: '127.0.0.1', port: apiPort });
       current = app;
       return { app, ctx: app.pasporCtx };

@@ -28,4 +28,25 @@ describe('API-side faults', () => {
     expect(faults.databaseLatencyMs()).toBe(0);
     expect(faults.get().database.latencyMs).toBe(0);
   });
+
+  it('delays and fails identity calls only inside the window, and not at all once cleared', () => {
+    let now = Date.parse('2026-03-02T00:00:00Z');
+    const faults = createFaults(() => now);
+    expect(faults.identityFault()).toEqual({ delayMs: 0, fail: false });
+    faults.set({
+      database: { latencyMs: 0, jitterMs: 0 },
+      identity: { latencyMs: 8000, errorRate: 1 },
+      startAt: '2026-03-02T00:01:00Z',
+      endAt: null,
+    });
+    expect(faults.identityFault()).toEqual({ delayMs: 0, fail: false });
+    now += 60_000;
+    // A failing call fails at once; with no failures every call waits the latency.
+    expect(faults.identityFault()).toEqual({ delayMs: 0, fail: true });
+    faults.set({ ...faults.get(), identity: { latencyMs: 8000, errorRate: 0 } });
+    expect(faults.identityFault()).toEqual({ delayMs: 8000, fail: false });
+    expect(faults.databaseLatencyMs()).toBe(0);
+    faults.clear();
+    expect(faults.identityFault()).toEqual({ delayMs: 0, fail: false });
+  });
 });

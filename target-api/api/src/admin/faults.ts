@@ -3,8 +3,26 @@
 
 export interface FaultSettings {
   database: { latencyMs: number; jitterMs: number };
+  /** The identity store behind login and password reset (absent: no identity fault). */
+  identity?: IdentityFaults;
   startAt: string | null;
   endAt: string | null;
+}
+
+/**
+ * The early-2023 outage: the identity store (accounts and their passwords; a service of its own in the
+ * field) answers late or not at all. `errorRate` is the share of identity calls that fail at once; the
+ * others wait `latencyMs` first (longer than a client waits is a timeout).
+ */
+export interface IdentityFaults {
+  latencyMs: number;
+  errorRate: number;
+}
+
+/** What happens to one identity call now. */
+export interface IdentityFault {
+  delayMs: number;
+  fail: boolean;
 }
 
 export interface Faults {
@@ -13,7 +31,11 @@ export interface Faults {
   clear(): void;
   /** The latency to add to the next statement now (0 outside the window). */
   databaseLatencyMs(): number;
+  /** The delay and failure of the next identity call now (none outside the window). */
+  identityFault(): IdentityFault;
 }
+
+const NO_IDENTITY_FAULT: IdentityFault = { delayMs: 0, fail: false };
 
 const NONE: FaultSettings = { database: { latencyMs: 0, jitterMs: 0 }, startAt: null, endAt: null };
 
@@ -39,6 +61,14 @@ export function createFaults(now: () => number = Date.now): Faults {
       const t = now();
       if (t < window[0] || t >= window[1]) return 0;
       return latencyMs + Math.random() * jitterMs;
+    },
+    identityFault() {
+      const identity = current.identity;
+      if (!identity || (identity.latencyMs === 0 && identity.errorRate === 0)) return NO_IDENTITY_FAULT;
+      const t = now();
+      if (t < window[0] || t >= window[1]) return NO_IDENTITY_FAULT;
+      const fail = identity.errorRate > 0 && Math.random() < identity.errorRate;
+      return fail ? { delayMs: 0, fail } : { delayMs: identity.latencyMs, fail };
     },
   };
 }

@@ -27,6 +27,12 @@ export const FaultBody = Type.Object({
       ),
     }),
   ),
+  identity: Type.Optional(
+    Type.Object({
+      latencyMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
+      errorRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    }),
+  ),
   startAt: Type.Optional(Type.String({ format: 'date-time' })),
   endAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
@@ -114,7 +120,7 @@ export const adminPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app,
     {
       schema: {
         ...admin,
-        summary: 'Set API-side faults (database latency), optionally in a window',
+        summary: 'Set API-side faults (database latency, identity store), optionally in a window',
         body: FaultBody,
       },
     },
@@ -125,6 +131,14 @@ export const adminPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app,
       }
       ctx.faults.set({
         database: { latencyMs: body.database?.latencyMs ?? 0, jitterMs: body.database?.jitterMs ?? 0 },
+        ...(body.identity
+          ? {
+              identity: {
+                latencyMs: body.identity.latencyMs ?? 0,
+                errorRate: body.identity.errorRate ?? 0,
+              },
+            }
+          : {}),
         startAt: body.startAt ?? null,
         endAt: body.endAt ?? null,
       });

@@ -1,4 +1,4 @@
-// The six defects of docs/DEFECTS.md by id, and the profiles: a profile names a default set,
+// The defects of docs/DEFECTS.md by id, and the profiles: a profile names a default set,
 // `--defects a,b` switches single ones. Each defect's legacy and fixed behaviour is in ./<id>.ts.
 
 export const DEFECT_IDS = [
@@ -8,6 +8,7 @@ export const DEFECT_IDS = [
   'overload-collapse',
   'paid-but-expired',
   'quota-hoarding',
+  'identity-fragile',
 ] as const;
 
 export type DefectId = (typeof DEFECT_IDS)[number];

@@ -3,6 +3,7 @@
 // `ctx.variants` and never test a switch.
 import { billingFragile } from './billing-fragile.ts';
 import { duplicateSubmit } from './duplicate-submit.ts';
+import { identityFragile } from './identity-fragile.ts';
 import type { Defect, DefectSet } from './ids.ts';
 import { overloadCollapse } from './overload-collapse.ts';
 import { paidButExpired } from './paid-but-expired.ts';
@@ -19,6 +20,7 @@ export const CATALOGUE = [
   overloadCollapse,
   paidButExpired,
   quotaHoarding,
+  identityFragile,
 ] as const;
 
 /** The behaviours the flows run, one per defect: its legacy one when the defect is on, else its fix. */
@@ -29,6 +31,7 @@ export interface Variants {
   overloadCollapse: typeof overloadCollapse.fix;
   paidButExpired: typeof paidButExpired.fix;
   quotaHoarding: typeof quotaHoarding.fix;
+  identityFragile: typeof identityFragile.fix;
 }
 
 export function chooseVariants(defects: DefectSet): Variants {
@@ -41,5 +44,6 @@ export function chooseVariants(defects: DefectSet): Variants {
     overloadCollapse: pick(overloadCollapse),
     paidButExpired: pick(paidButExpired),
     quotaHoarding: pick(quotaHoarding),
+    identityFragile: pick(identityFragile),
   };
 }

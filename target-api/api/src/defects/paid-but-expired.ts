@@ -40,11 +40,12 @@ export interface PaymentReconciliation {
 
 const record = (
   tx: Queryable,
-  { notice, bodyHash, paidAt, receivedAt }: ReceivedNotice,
+  { notice, bodyHash, sentPaidAt, receivedAt }: ReceivedNotice,
   bookingId: string | null,
   outcome: NoticeOutcome,
   dedupe: boolean,
-) => storeNotice(tx, { ...notice, bookingId, paidAt, bodyHash, receivedAt, outcome, dedupe });
+  // The notice row keeps the bank's own paidAt for audit; the booking records the trusted one.
+) => storeNotice(tx, { ...notice, bookingId, paidAt: sentPaidAt, bodyHash, receivedAt, outcome, dedupe });
 
 async function acceptOnce(ctx: AppContext, received: ReceivedNotice): Promise<NoticeOutcome> {
   const { notice, bodyHash, paidAt } = received;

@@ -1,8 +1,10 @@
 // Payment notices from the billing system. The signature is always checked (plugin.ts); how a notice
 // is stored and matched is paid-but-expired's defect and fix (defects/paid-but-expired.ts).
 import { createHash } from 'node:crypto';
+import { findBookingByCode } from '../booking/store.ts';
 import type { AppContext } from '../context.ts';
 import { problems } from '../problem.ts';
+import { trustedPaidAt } from './domain/paid-at.ts';
 import { findRefundsDue, setRefundStatus } from './store.ts';
 
 export interface PaymentNotice {
@@ -14,11 +16,15 @@ export interface PaymentNotice {
   channel: string;
 }
 
-/** A notice as received: its body's hash (a replay must match it) and its instants parsed. */
+/**
+ * A notice as received: its body's hash (a replay must match it) and its instants parsed. `paidAt` is
+ * what the booking records (trusted, see domain/paid-at.ts); `sentPaidAt` is the bank's claim, kept for audit.
+ */
 export interface ReceivedNotice {
   notice: PaymentNotice;
   bodyHash: string;
   paidAt: Date;
+  sentPaidAt: Date;
   receivedAt: Date;
 }
 
@@ -38,13 +44,23 @@ export async function acceptNotice(
   rawBody: string,
   notice: PaymentNotice,
 ): Promise<NoticeOutcome> {
-  const paidAt = new Date(notice.paidAt);
-  if (Number.isNaN(paidAt.getTime())) throw problems.validation('paidAt is not an ISO-8601 instant');
+  const sentPaidAt = new Date(notice.paidAt);
+  if (Number.isNaN(sentPaidAt.getTime())) throw problems.validation('paidAt is not an ISO-8601 instant');
+  const receivedAt = new Date(ctx.clock.now());
+  // Read outside the notice's transaction: the issue instant of a code never changes once set.
+  const issuedAt = (await findBookingByCode(ctx.db, notice.billingCode))?.code_issued_at ?? null;
+  const trusted = trustedPaidAt(sentPaidAt.getTime(), receivedAt.getTime(), issuedAt?.getTime() ?? null);
+  if (!trusted.ok) {
+    // 422, not 2xx: the bank's delivery retries and then gives up, and the booking stays unpaid until
+    // the re-sync ("Cek Tagihan") asks billing, which answers its own record of the payment.
+    throw problems.unprocessable('notice-paid-at', 'Implausible payment time', trusted.detail);
+  }
   return ctx.variants.paidButExpired.acceptNotice(ctx, {
     notice,
     bodyHash: createHash('sha256').update(rawBody).digest('hex'),
-    paidAt,
-    receivedAt: new Date(ctx.clock.now()),
+    paidAt: trusted.paidAt,
+    sentPaidAt,
+    receivedAt,
   });
 }
 

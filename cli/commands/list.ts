@@ -7,7 +7,7 @@ import { SCENARIO_NAMES, SCENARIOS } from '../src/scenarios.ts';
 import { unknownValue } from '../src/suggest.ts';
 import { EXIT_OK, EXIT_USAGE } from '../src/verdict.ts';
 
-export const LIST_KINDS = ['scenarios', 'profiles', 'defects', 'faults'] as const;
+const LIST_KINDS = ['scenarios', 'profiles', 'defects', 'faults'] as const;
 type Kind = (typeof LIST_KINDS)[number];
 
 export interface ListEntry {
@@ -71,7 +71,7 @@ export function formatEntries(entries: readonly ListEntry[]): string {
   return entries.map((e) => `${e.kind.padEnd(9)} ${e.name.padEnd(width)} ${e.gloss}`.trimEnd()).join('\n');
 }
 
-export async function listCommand(what: string | undefined, flags: { json?: boolean }): Promise<number> {
+async function listCommand(what: string | undefined, flags: { json?: boolean }): Promise<number> {
   if (what !== undefined && !(LIST_KINDS as readonly string[]).includes(what)) {
     process.stderr.write(`paspor-lab list: ${unknownValue('kind', what, LIST_KINDS)}\n`);
     return EXIT_USAGE;

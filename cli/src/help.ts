@@ -1,13 +1,6 @@
 // The "Exit codes" paragraph every command's --help ends with, so scripts and CI know what each means.
 import type { Command } from 'commander';
 
-export const EXIT_CODES = {
-  ok: 0,
-  couldNotRun: 1,
-  usage: 2,
-  failed: 99,
-} as const;
-
 /** Appends "Exit codes:" with one line per code to the command's --help. */
 export function withExitCodes(command: Command, codes: Record<number, string>): Command {
   const lines = Object.entries(codes).map(([code, meaning]) => `  ${code.padStart(3)}  ${meaning}`);

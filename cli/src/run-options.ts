@@ -12,8 +12,8 @@ export class UsageError extends Error {
   }
 }
 
-export const ENGINES = ['embedded', 'k6'] as const;
-export type Engine = (typeof ENGINES)[number];
+const ENGINES = ['embedded', 'k6'] as const;
+type Engine = (typeof ENGINES)[number];
 
 export interface RunFlags {
   profile?: string;

@@ -53,7 +53,7 @@ export interface RunOutcome {
   invariants: InvariantLike[] | null;
 }
 
-export class CouldNotRunError extends Error {
+class CouldNotRunError extends Error {
   readonly code = 'ERR_COULD_NOT_RUN';
   constructor(message: string) {
     super(message);

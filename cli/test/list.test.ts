@@ -16,10 +16,11 @@ const names = (entries: ListEntry[], kind: ListEntry['kind']) =>
 describe('paspor-lab list', () => {
   let entries: ListEntry[];
   let harness: Harness;
+  // The harness starts PGlite and loads the whole API: seconds on a quiet machine, a minute on a busy one.
   beforeAll(async () => {
     entries = await listEntries();
     harness = await createHarness();
-  });
+  }, 180_000);
   afterAll(() => harness?.close());
 
   it('names every scenario, both profiles and every defect of the catalogue with its gloss', () => {

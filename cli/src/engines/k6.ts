@@ -11,7 +11,7 @@ import { EngineError, type EngineRequest, type EngineResult } from './types.ts';
 
 const run = promisify(execFile);
 
-export async function k6Version(binary = 'k6'): Promise<string> {
+async function k6Version(binary = 'k6'): Promise<string> {
   try {
     const { stdout } = await run(binary, ['version'], { timeout: 10_000 });
     return stdout.trim().split('\n')[0] ?? 'k6';
@@ -23,7 +23,7 @@ export async function k6Version(binary = 'k6'): Promise<string> {
 }
 
 /** The entry file k6 runs: the scenario's exports plus a handleSummary writing summary.json. */
-export function k6Entry(script: string, summaryPath: string): string {
+function k6Entry(script: string, summaryPath: string): string {
   const source = readFileSync(script, 'utf8');
   const hasDefault = /^export\s+default\b/m.test(source);
   return [

@@ -16,6 +16,7 @@ interface RunnerModule {
     allowRemoteTarget?: boolean;
     metricsPort?: number;
     onProgress?: (p: Progress) => void;
+    onSample?: EngineRequest['onSample'];
     signal?: AbortSignal;
     stderr?: NodeJS.WriteStream;
   }): Promise<{ exitCode: number; summary: unknown; metricsUrl?: string; error?: string }>;
@@ -44,6 +45,7 @@ export async function runEmbedded(request: EngineRequest): Promise<EngineResult>
     allowRemoteTarget: request.allowRemoteTarget === true,
     ...(request.metricsPort !== undefined ? { metricsPort: request.metricsPort } : {}),
     onProgress: request.onProgress,
+    ...(request.onSample ? { onSample: request.onSample } : {}),
     signal: request.signal,
     // A plain Writable is not a TTY, which is what the runner checks; the cast only satisfies the type.
     stderr: quietStderr as unknown as NodeJS.WriteStream,

@@ -129,8 +129,13 @@ describe('run --dashboard', () => {
       for (;;) {
         const reading = await read();
         if (done(reading)) return reading;
-        if (ended !== undefined || Date.now() > deadline) {
-          const why = ended !== undefined ? `the command ended (exit ${ended})` : `${ms} ms passed`;
+        if (ended !== undefined || reading.state === 'ended' || Date.now() > deadline) {
+          const why =
+            ended !== undefined
+              ? `the command ended (exit ${ended})`
+              : reading.state === 'ended'
+                ? 'the run ended'
+                : `${ms} ms passed`;
           throw new Error(
             `${why} before ${what}; the page: ${JSON.stringify(reading)}\n${output.slice(-2000)}`,
           );

@@ -1,10 +1,13 @@
-// `paspor-lab run quota-rush --short --dashboard 0` as a user runs it (a child process: the real target,
-// the embedded runner, the page server), watched in real headless Chromium (/usr/bin/chromium): the
+// `paspor-lab run quota-rush --short --dashboard 0` as a user runs it (a child process: the embedded
+// runner and the page server, against a real target this test starts), watched in real headless
+// Chromium (/usr/bin/chromium): the
 // charts and the request count grow while the load runs, the latency chart carries the SLO lines, the
 // alerts panel says none are watched without --observe, no console error, nothing fetched from outside
 // the page's own server, and at the end the page links the report, which opens; then the page leaves
 // and the command ends with the run's verdict. Timing: the page is read a second apart on a 1 s
-// ticker; every wait is bounded for a machine three times slower than a quiet one.
+// ticker; every wait is bounded for a machine three times slower than a quiet one. The target is
+// started here with a long readiness bound and given with --target: on a saturated machine the run's own
+// 60 s bound for the API to come up is what fails, and that start is not what this test is about.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLO_TARGETS } from '../../load-scenarios/lib/slo.ts';
+import { type Stack, startStack } from '../../target-api/serve.ts';
 
 const bin = fileURLToPath(new URL('../bin/paspor-lab.ts', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium'; // Debian's package, as the PDF report uses it
@@ -20,6 +24,7 @@ const CHROMIUM = '/usr/bin/chromium'; // Debian's package, as the PDF report use
 let browser: Browser;
 let scratch: string;
 let child: ChildProcess | undefined;
+let stack: Stack | undefined;
 
 beforeAll(async () => {
   await access(CHROMIUM).catch(() => {
@@ -34,6 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
+  await stack?.stop();
   await browser?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
@@ -58,10 +64,32 @@ interface Reading {
 }
 
 describe('run --dashboard', () => {
-  it('shows the run live in Chromium and links its report at the end', { timeout: 300_000 }, async () => {
+  it('shows the run live in Chromium and links its report at the end', { timeout: 480_000 }, async () => {
+    stack = await startStack({
+      profile: 'hardened',
+      port: 0,
+      billingPort: 0,
+      readyTimeoutMs: 180_000,
+      output: { file: join(scratch, 'target.log') },
+    });
     const started = spawn(
       process.execPath,
-      [bin, 'run', 'quota-rush', '--short', '--dashboard', '0', '--out', join(scratch, 'run')],
+      [
+        bin,
+        'run',
+        'quota-rush',
+        '--short',
+        '--target',
+        stack.apiUrl,
+        '--billing-target',
+        stack.billingUrl,
+        '--admin-token',
+        stack.adminToken,
+        '--dashboard',
+        '0',
+        '--out',
+        join(scratch, 'run'),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = started;

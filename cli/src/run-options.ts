@@ -13,7 +13,7 @@ export class UsageError extends Error {
 }
 
 const ENGINES = ['embedded', 'k6'] as const;
-type Engine = (typeof ENGINES)[number];
+export type Engine = (typeof ENGINES)[number];
 
 export interface RunFlags {
   profile?: string;

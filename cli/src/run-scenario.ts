@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { RUN_FILES, writeInvariantsJson, writeRunJson } from '@paspor-lab/reports/contract';
 import { type Stack, startStack } from '@paspor-lab/target-api';
 import { createScratchDatabase, type ScratchDatabase } from '@paspor-lab/target-api/scratch-database';
+import type { LiveFeed } from './dashboard/index.ts';
 import { runEmbedded } from './engines/embedded.ts';
 import { runK6 } from './engines/k6.ts';
 import type { EngineResult, Progress } from './engines/types.ts';
@@ -43,6 +44,8 @@ export interface RunHooks {
   id?: string;
   /** --observe: a Prometheus watching the run (cli/src/observe/). */
   observer?: RunObserver;
+  /** --dashboard: the live page (cli/src/dashboard/), fed the run's samples and the target's scrapes. */
+  dashboard?: LiveFeed;
 }
 
 export interface RunOutcome {
@@ -127,7 +130,10 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
   }
 
   const serverOut = createWriteStream(join(dir, RUN_FILES.server));
-  const sampler = startServerSampler(`${target.apiUrl}/metrics`, (line) => serverOut.write(`${line}\n`));
+  const sampler = startServerSampler(`${target.apiUrl}/metrics`, (line) => {
+    serverOut.write(`${line}\n`);
+    hooks.dashboard?.server(line);
+  });
   let engine: EngineResult | undefined;
   let invariants: InvariantsAnswer | null = null;
   let config: { profile?: string; defects?: string[] } = {};
@@ -137,6 +143,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
       () => ({}),
     );
     const observed = await hooks.observer?.start({ runDir: dir, testId: id, ...target });
+    hooks.dashboard?.begin({ prometheusUrl: observed?.prometheusUrl ?? null });
     step(`running ${options.scenario}${options.short ? ' (short)' : ''} on the ${options.engine} engine`);
     const request = {
       script: spec.script,
@@ -152,6 +159,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
       allowRemoteTarget: options.allowRemoteTarget,
       metricsPort: observed?.runnerMetricsPort,
       onProgress: hooks.onProgress,
+      onSample: hooks.dashboard?.sample,
       signal: hooks.signal,
     };
     try {
@@ -159,6 +167,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     } catch (error) {
       engineError = error instanceof Error ? error.message : String(error);
     }
+    hooks.dashboard?.end();
     try {
       invariants = await adminGet<InvariantsAnswer>(`${target.apiUrl}/admin/invariants`, target.adminToken);
       writeInvariantsJson(dir, invariants);

@@ -25,6 +25,7 @@ import { type NormalizedOptions, normalizeOptions, type Scenario } from './optio
 import { JsonPointsOutput } from './outputs/json-points.ts';
 import { type ProgressReport, TerminalProgress } from './outputs/progress.ts';
 import { LiveMetrics } from './outputs/prometheus.ts';
+import { type SampleTap, SampleTapOutput } from './outputs/sample-tap.ts';
 import { TimeseriesOutput } from './outputs/timeseries.ts';
 import { type Runtime, type ScenarioRun, setActiveRuntime } from './runtime.ts';
 import { buildSummary, legacySummaryExport, type SummaryData } from './summary/build.ts';
@@ -62,6 +63,8 @@ export interface RunOptions {
   metricsPort?: number;
   /** The `testid` label on live metrics. */
   testId?: string;
+  /** Every sample also goes here (the CLI's live page). */
+  onSample?: SampleTap;
   onProgress?: (p: ProgressReport) => void;
   /** Like SIGINT: stop gracefully, run teardown, still summarise (exit 105 as k6). */
   signal?: AbortSignal;
@@ -275,6 +278,7 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
       logError(`live metrics: ${metricsUrl}`);
       closers.push(() => live.close());
     }
+    if (options.onSample) registry.addListener(new SampleTapOutput(options.onSample));
     const progress = options.quiet || options.noProgress ? null : new TerminalProgress(stderr);
 
     const onSignal = (): void => rt.abort(new ExternalAbortError());

@@ -2,5 +2,6 @@
 export { type RunOptions, type RunResult, run } from './engine.ts';
 export { ExitCode } from './errors.ts';
 export type { ProgressReport } from './outputs/progress.ts';
+export type { SampleTap } from './outputs/sample-tap.ts';
 export type { SummaryData, SummaryMetric } from './summary/build.ts';
 export { textSummary } from './summary/text.ts';

@@ -166,6 +166,8 @@ export async function renderReports(
 
 export { type CompareResult, compareRunFolders } from './compare.ts';
 export { loadReportModel, type RenderInternals } from './load.ts';
+/** The report's chart drawing, for other pages that draw the same series (the CLI's live page). */
+export { type ChartSeries, type ChartSpec, lineChartSvg } from './render/charts.ts';
 export { RunFolderError } from './run-folder.ts';
 export { DEFAULT_SLO_TARGETS, type SloTargets } from './slo.ts';
 export type { VerdictStatus } from './verdict.ts';

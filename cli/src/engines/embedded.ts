@@ -27,6 +27,7 @@ export async function runEmbedded(request: EngineRequest): Promise<EngineResult>
     allowRemoteTarget: request.allowRemoteTarget === true,
     ...(request.metricsPort !== undefined ? { metricsPort: request.metricsPort } : {}),
     onProgress: request.onProgress,
+    ...(request.onSample ? { onSample: request.onSample } : {}),
     signal: request.signal,
     // A plain Writable is not a TTY, which is what the runner checks; the cast only satisfies the type.
     stderr: quietStderr as unknown as NodeJS.WriteStream,

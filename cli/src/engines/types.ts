@@ -21,6 +21,8 @@ export interface EngineRequest {
   /** Serve the runner's live Prometheus metrics on this loopback port (embedded engine). */
   metricsPort?: number;
   onProgress?: (p: Progress) => void;
+  /** Every sample of the run, by metric name (the live page; embedded engine). */
+  onSample?: (metric: string, value: number, tags: Readonly<Record<string, string>>) => void;
   signal?: AbortSignal;
 }
 

@@ -17,8 +17,12 @@ export interface DatabaseAudit {
   keyMismatches: string[];
   /** Each direct check with its violation count. */
   checks: { name: string; violations: number }[];
-  /** Paid at the bank, neither refunded nor PAID (or later) in the API: a notice never applied. */
-  paidNotApplied: number;
+  /**
+   * Paid at the bank (and not refunded by an operator), yet neither PAID (or attended) in the API nor
+   * refunded by it: money taken for no seat. A lost notice is found when the payment window lapses (the
+   * sweeper asks billing first), so this counts only once every window of the run has lapsed.
+   */
+  paidNotApplied: string[];
 }
 
 const CHECKS: { name: string; sql: string }[] = [
@@ -55,8 +59,13 @@ export async function auditDatabase(databaseUrl: string, ledger: Ledger): Promis
   await client.connect();
   try {
     const accepted = [...ledger.accepted.values()];
-    const rows = await client.query<{ id: string; status: string; key: string | null }>(
-      `SELECT b.id, b.status, k.key FROM bookings b
+    const rows = await client.query<{
+      id: string;
+      status: string;
+      refund_status: string | null;
+      key: string | null;
+    }>(
+      `SELECT b.id, b.status, b.refund_status, k.key FROM bookings b
        LEFT JOIN idempotency_keys k ON k.booking_id = b.id AND k.account_id = b.account_id
        WHERE b.id = ANY($1::text[])`,
       [accepted.map((booking) => booking.id)],
@@ -75,12 +84,11 @@ export async function auditDatabase(databaseUrl: string, ledger: Ledger): Promis
       checks.push({ name: check.name, violations: result.rows[0]?.n ?? 0 });
     }
     const applied = new Set(['PAID', 'ATTENDED', 'NO_SHOW']);
-    let paidNotApplied = 0;
-    for (const id of ledger.paid) {
-      if (ledger.refunded.has(id)) continue;
-      const status = found.get(id)?.status;
-      if (status !== undefined && !applied.has(status)) paidNotApplied++;
-    }
+    const paidNotApplied = [...ledger.paid].filter((id) => {
+      const row = found.get(id);
+      if (ledger.refunded.has(id) || row === undefined) return false;
+      return !applied.has(row.status) && row.refund_status === null;
+    });
     return { lost, keyMismatches, checks, paidNotApplied };
   } finally {
     await client.end();

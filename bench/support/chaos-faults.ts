@@ -73,7 +73,7 @@ export interface FaultTargets {
 export async function injectFault(targets: FaultTargets, fault: PlannedFault): Promise<void> {
   const endAt = new Date(Date.now() + fault.durationMs).toISOString();
   const billing = (body: unknown) =>
-    adminJson(targets.billing, 'PUT', '/admin/faults', targets.adminToken, body);
+    persist(() => adminJson(targets.billing, 'PUT', '/admin/faults', targets.adminToken, body));
   switch (fault.kind) {
     case 'api-kill':
       await targets.restartApi();
@@ -88,10 +88,12 @@ export async function injectFault(targets: FaultTargets, fault: PlannedFault): P
       await billing({ notices: { duplicateRate: 0.5, endAt } });
       break;
     case 'database-latency':
-      await adminJson(targets.api, 'PUT', '/admin/faults', targets.adminToken, {
-        database: { latencyMs: 100, jitterMs: 200 },
-        endAt,
-      });
+      await persist(() =>
+        adminJson(targets.api, 'PUT', '/admin/faults', targets.adminToken, {
+          database: { latencyMs: 100, jitterMs: 200 },
+          endAt,
+        }),
+      );
       break;
   }
   await new Promise((resolve) => setTimeout(resolve, fault.durationMs));
@@ -99,6 +101,18 @@ export async function injectFault(targets: FaultTargets, fault: PlannedFault): P
 }
 
 export async function clearFaults(targets: FaultTargets): Promise<void> {
-  await adminJson(targets.billing, 'DELETE', '/admin/faults', targets.adminToken);
-  await adminJson(targets.api, 'DELETE', '/admin/faults', targets.adminToken);
+  await persist(() => adminJson(targets.billing, 'DELETE', '/admin/faults', targets.adminToken));
+  await persist(() => adminJson(targets.api, 'DELETE', '/admin/faults', targets.adminToken));
+}
+
+/** An admin call on a machine this busy may meet a full socket queue: three tries, a second apart. */
+async function persist<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }

@@ -4,7 +4,9 @@
 // latency, and the API killed with SIGKILL and started again. Afterwards every booking the API accepted
 // must be in the database under its Idempotency-Key and the invariants must hold, both as the API's
 // /admin/invariants reports them and by SQL run here on the database (bench/support/chaos-audit.ts).
-// A 5xx that is not inside a fault's window is a finding. The figures are printed as a table.
+// A 5xx that is not inside a fault's window is a finding, and so is any 5xx other than shedding in the
+// API's own count (its /metrics, which also sees its answers to the simulator's notices). The figures
+// are printed as a table.
 //
 // Exit 0 when nothing was lost, nothing violated and no 5xx (other than shedding) came outside a fault;
 // 1 otherwise; 2 on a bad setting. The API's payment window is 2 minutes here, so unpaid bookings expire
@@ -31,6 +33,7 @@ import {
   injectFault,
   planFaults,
 } from './support/chaos-faults.ts';
+import { ServerErrorTally } from './support/chaos-metrics.ts';
 import { Ledger, type RequestRecord, runTraffic } from './support/chaos-traffic.ts';
 
 function setting(name: string, fallback: number, check: (n: number) => boolean, hint: string): number {
@@ -131,11 +134,15 @@ try {
   const ledger = new Ledger();
   const windows: Window[] = [];
   const restarts: Window[] = [];
+  const tally = new ServerErrorTally();
   const targets: FaultTargets = {
     api,
     billing,
     adminToken: stack.adminToken,
-    restartApi: () => stack.restartApi('SIGKILL'),
+    restartApi: async () => {
+      await tally.read(api);
+      await stack.restartApi('SIGKILL');
+    },
   };
   const started = Date.now();
   const traffic = runTraffic(
@@ -201,6 +208,7 @@ try {
   };
   const apiViolations = invariants.invariants.filter((i) => i.violations > 0);
   const audit = await auditDatabase(scratch.url, ledger);
+  await tally.read(api);
   const sqlViolations = audit.checks.filter((c) => c.violations > 0);
   const notices = (await adminJson(billing, 'GET', '/admin/notices', stack.adminToken)) as {
     counts: Record<string, number>;
@@ -239,6 +247,8 @@ try {
     ['API restarts (SIGKILL)', String(restarts.length)],
     ['5xx errors during a fault window / outside', `${errors.length - outside.length} / ${outside.length}`],
     ['503 shed with Retry-After during a fault window / outside', `${shed.inside} / ${shed.outside}`],
+    ["the API's own 5xx count, by route (its /metrics)", tally.describe()],
+    ['  of which shed by admission control / other', `${tally.shed} / ${tally.errors()}`],
     [
       'no answer (during a restart / elsewhere)',
       `${unansweredInRestart.length} / ${unanswered.length - unansweredInRestart.length}`,
@@ -275,6 +285,7 @@ try {
     );
   for (const v of apiViolations) failures.push(`/admin/invariants: ${v.name} ${v.violations}`);
   for (const c of sqlViolations) failures.push(`SQL: ${c.name} ${c.violations}`);
+  if (tally.errors() > 0) failures.push(`the API answered ${tally.errors()} 5xx errors: ${tally.describe()}`);
   if (audit.paidNotApplied.length > 0)
     failures.push(`paid, neither PAID nor refunded: ${audit.paidNotApplied.slice(0, 5).join(', ')}`);
   for (const r of outside.slice(0, 10))

@@ -107,6 +107,9 @@ const stack = await startStack({
   databaseUrl: scratch.url,
   env: { LOG_LEVEL: 'warn', PAYMENT_WINDOW_MINUTES: String(PAYMENT_WINDOW_MINUTES) },
   output: { file: logFile },
+  // On a shared 2-core machine at load average 20 a restarted API took 59 s to be ready once, and more
+  // than 60 s (the default) another time.
+  readyTimeoutMs: 240_000,
 });
 const api = new Pool(stack.apiUrl, { connections: 2 });
 const billing = new Pool(stack.billingUrl, { connections: 2 });

@@ -60,7 +60,7 @@ interface Answer {
 
 const TIMEOUT_MS = 20_000;
 /** How long a user keeps retrying one booking (a crash and restart of the API must fit in it). */
-const RETRY_FOR_MS = 60_000;
+const RETRY_FOR_MS = 240_000;
 /** Longer than the longest billing outage of the plan, so codes owed after one still get paid. */
 const CODE_WAIT_MS = 60_000;
 /** Up to this long between one user's journeys. */

@@ -29,7 +29,7 @@ const SEED_BATCH = 100;
 /** An admin call that must succeed: its JSON answer, or a BenchError naming the call and the answer. */
 export async function adminJson(
   pool: Pool,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   token: string,
   body?: unknown,

@@ -47,19 +47,26 @@ const record = (
   // The notice row keeps the bank's own paidAt for audit; the booking records the trusted one.
 ) => storeNotice(tx, { ...notice, bookingId, paidAt: sentPaidAt, bodyHash, receivedAt, outcome, dedupe });
 
+/** True when this notice was stored already with the same body; the same id with another body is refused. */
+async function seenBefore(tx: Queryable, { notice, bodyHash }: ReceivedNotice): Promise<boolean> {
+  const seenHash = await findSeenNotice(tx, notice.noticeId);
+  if (seenHash === undefined) return false;
+  if (seenHash === bodyHash) return true;
+  throw problems.conflict(
+    'notice-replayed',
+    'Notice replayed',
+    `notice ${notice.noticeId} was already received with a different body`,
+  );
+}
+
 async function acceptOnce(ctx: AppContext, received: ReceivedNotice): Promise<NoticeOutcome> {
-  const { notice, bodyHash, paidAt } = received;
+  const { notice, paidAt } = received;
   const outcome = await ctx.db.transaction(async (tx): Promise<NoticeOutcome> => {
-    const seenHash = await findSeenNotice(tx, notice.noticeId);
-    if (seenHash !== undefined) {
-      if (seenHash === bodyHash) return 'duplicate';
-      throw problems.conflict(
-        'notice-replayed',
-        'Notice replayed',
-        `notice ${notice.noticeId} was already received with a different body`,
-      );
-    }
+    if (await seenBefore(tx, received)) return 'duplicate';
     const booking = await matchNoticeToBooking(tx, notice, 'the notice');
+    // A copy that came at the same moment found nothing above either and waited here for the booking's
+    // lock; once it has it, the first copy is stored (PostgreSQL reads committed rows per statement).
+    if (await seenBefore(tx, received)) return 'duplicate';
     let outcome: NoticeOutcome;
     if (canTransition(booking.status, 'paid')) {
       await markPaid(tx, booking.id, paidAt);

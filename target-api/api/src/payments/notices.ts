@@ -1,20 +1,12 @@
 // Payment notices from the billing system. The signature is always checked (plugin.ts); how a notice
 // is stored and matched is paid-but-expired's defect and fix (defects/paid-but-expired.ts).
 import { createHash } from 'node:crypto';
+import type { PaymentNotice } from '../../../shared/notices.ts';
 import { findBookingByCode } from '../booking/store.ts';
 import type { AppContext } from '../context.ts';
 import { problems } from '../problem.ts';
 import { trustedPaidAt } from './domain/paid-at.ts';
 import { findRefundsDue, setRefundStatus } from './store.ts';
-
-export interface PaymentNotice {
-  noticeId: string;
-  billingCode: string;
-  bookingId: string;
-  amount: number;
-  paidAt: string;
-  channel: string;
-}
 
 /**
  * A notice as received: its body's hash (a replay must match it) and its instants parsed. `paidAt` is

@@ -2,18 +2,11 @@
 // API (an operator at billing). The booking follows by the API's own state machine: a PAID booking is
 // cancelled and its seat goes back to the pool; any other keeps its state and records the refund. A
 // repeated notice changes nothing, so billing's retries and duplicates are harmless.
+import type { RefundNotice } from '../../../shared/notices.ts';
 import { canTransition } from '../booking/domain/states.ts';
 import { closeBooking } from '../booking/store.ts';
 import type { AppContext } from '../context.ts';
 import { matchNoticeToBooking } from './notice-match.ts';
-
-export interface RefundNotice {
-  noticeId: string;
-  billingCode: string;
-  bookingId: string;
-  amount: number;
-  refundedAt: string;
-}
 
 export type RefundOutcome = 'refunded' | 'refund-recorded' | 'already-refunded';
 

@@ -5,26 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import { Agent, request } from 'undici';
 import { SIGNATURE_HEADER, signNotice, TIMESTAMP_HEADER } from '../../../shared/notice-signature.ts';
+import type { PaymentNotice, RefundNotice } from '../../../shared/notices.ts';
 import { tracingActive, withTraceCarrier } from '../../../telemetry/index.ts';
 import { decideNoticeFate, type NoticeFaults, type Random } from '../faults/schedule.ts';
 
-export interface PaymentNotice {
-  noticeId: string;
-  billingCode: string;
-  bookingId: string;
-  amount: number;
-  paidAt: string;
-  channel: string;
-}
-
-/** A refund of a PAID bill the API did not ask for (an operator's), so the API can follow it. */
-export interface RefundNotice {
-  noticeId: string;
-  billingCode: string;
-  bookingId: string;
-  amount: number;
-  refundedAt: string;
-}
+export type { PaymentNotice, RefundNotice };
 
 /** Where each kind of notice goes on the API. */
 const NOTICE_PATHS = { payment: '/v1/payment-notices', refund: '/v1/refund-notices' } as const;

@@ -28,4 +28,20 @@ describe('API-side faults', () => {
     expect(faults.databaseLatencyMs()).toBe(0);
     expect(faults.get().database.latencyMs).toBe(0);
   });
+
+  it('keeps a history of what was in force: a window cleared early ends when it was cleared', () => {
+    let now = Date.parse('2026-03-02T00:00:00Z');
+    const faults = createFaults(() => now);
+    faults.set({ database: { latencyMs: 200, jitterMs: 0 }, startAt: null, endAt: '2026-03-02T00:01:00Z' });
+    now += 20_000;
+    faults.clear();
+    now += 60_000;
+    expect(faults.history()).toEqual([
+      {
+        kind: 'database latency +200 ms',
+        startAt: '2026-03-02T00:00:00.000Z',
+        endAt: '2026-03-02T00:00:20.000Z',
+      },
+    ]);
+  });
 });

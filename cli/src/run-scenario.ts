@@ -92,7 +92,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
   let database: ScratchDatabase | undefined;
   let target = options.target;
   // A scenario that restarts the API keeps its data through it (on PostgreSQL the database does).
-  const harness = createHarness({
+  const harness = await createHarness({
     runDir: dir,
     persistentPglite: !!spec.restartsApi && !process.env.DATABASE_URL,
   });

@@ -1,9 +1,7 @@
 // What the harness (the `paspor-lab run` process) does around the load besides starting the stack: a
 // PGlite data folder for a scenario that restarts the API (so the restart keeps its data), the control
 // route a scenario schedules the restart through, and the run's faults.ndjson.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type FreshCopy, freshCopy, preparedPgliteFolder } from '../fresh-database.ts';
 import { type ControlServer, type Restartable, startControl } from './control.ts';
 import { FaultRecorder } from './fault-recorder.ts';
 
@@ -27,12 +25,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function createHarness(options: { runDir: string; persistentPglite: boolean }): Harness {
-  const dataDir = options.persistentPglite ? mkdtempSync(join(tmpdir(), 'paspor-run-pglite-')) : undefined;
+export async function createHarness(options: {
+  runDir: string;
+  persistentPglite: boolean;
+}): Promise<Harness> {
+  // A copy of the folder migrated once (cli/src/fresh-database.ts): a new PGlite folder takes a minute
+  // and more to create on a busy 2-core machine, a copy a fraction of a second.
+  const data: FreshCopy | undefined = options.persistentPglite
+    ? freshCopy(await preparedPgliteFolder())
+    : undefined;
   const recorder = new FaultRecorder();
   let control: ControlServer | undefined;
   return {
-    stackEnv: dataDir ? { PGLITE_DATA_DIR: dataDir } : {},
+    stackEnv: data ? { PGLITE_DATA_DIR: data.dir } : {},
     async attach(stack, target) {
       control = await startControl({
         stack,
@@ -50,7 +55,7 @@ export function createHarness(options: { runDir: string; persistentPglite: boole
     },
     async close() {
       await control?.close();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      data?.remove();
     },
   };
 }

@@ -33,7 +33,7 @@ import {
 import { merge, SLO_TARGETS, summaryTrendStats } from './lib/slo.ts';
 
 const t = target();
-const rate = knob('RATE', 40, 15);
+const rate = knob('RATE', 40, 10);
 const durationS = knob('DURATION_S', 120, 15);
 /** The kill, this long after the rush began. */
 const killAtS = knob('KILL_AT_S', 40, 5);

@@ -10,6 +10,7 @@ import type { LiveFeed } from './dashboard/index.ts';
 import { runEmbedded } from './engines/embedded.ts';
 import { runK6 } from './engines/k6.ts';
 import type { EngineResult, Progress } from './engines/types.ts';
+import { createHarness } from './harness/index.ts';
 import { findKnee, type Knee } from './knee.ts';
 import type { RunObserver } from './observe/index.ts';
 import {
@@ -93,6 +94,11 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
   let stack: Stack | undefined;
   let database: ScratchDatabase | undefined;
   let target = options.target;
+  // A scenario that restarts the API keeps its data through it (on PostgreSQL the database does).
+  const harness = await createHarness({
+    runDir: dir,
+    persistentPglite: !!spec.restartsApi && !process.env.DATABASE_URL,
+  });
   if (!target) {
     step(`starting the billing simulator and the API (${options.profile})`);
     const stackEnv = spec.stackEnv(options.short);
@@ -116,12 +122,13 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
         port: 0,
         billingPort: 0,
         // The user's LOG_LEVEL, else the services' own default (info): target.log has the access lines.
-        env: { LOG_LEVEL: process.env.LOG_LEVEL || 'info', ...env, ...hooks.stackEnv },
+        env: { LOG_LEVEL: process.env.LOG_LEVEL || 'info', ...env, ...harness.stackEnv, ...hooks.stackEnv },
         clockSpeed: CLOCK_SPEED ? Number(CLOCK_SPEED) : 1,
         output: { file: join(dir, 'target.log') },
       });
     } catch (error) {
       await database?.drop().catch(() => {});
+      await harness.close();
       throw new CouldNotRunError(
         `the target did not start: ${error instanceof Error ? error.message : String(error)}`,
       );
@@ -144,6 +151,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     );
     const observed = await hooks.observer?.start({ runDir: dir, testId: id, ...target });
     hooks.dashboard?.begin({ prometheusUrl: observed?.prometheusUrl ?? null });
+    const controlEnv = await harness.attach(stack, target);
     step(`running ${options.scenario}${options.short ? ' (short)' : ''} on the ${options.engine} engine`);
     const request = {
       script: spec.script,
@@ -153,6 +161,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
         ADMIN_TOKEN: target.adminToken,
         ...(options.short ? { SHORT: '1' } : {}),
         ...spec.scriptEnv(options.short),
+        ...controlEnv,
       },
       runDir: dir,
       testId: id,
@@ -174,6 +183,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
     } catch (error) {
       engineError ??= `the invariants could not be read: ${error instanceof Error ? error.message : String(error)}`;
     }
+    await harness.finish(target);
   } finally {
     await hooks.observer?.stop();
     await sampler.stop();
@@ -183,6 +193,7 @@ export async function runScenario(options: RunOptions, hooks: RunHooks = {}): Pr
       await stack.stop();
     }
     await database?.drop();
+    await harness.close();
   }
 
   // An engine that threw left no exit code: the run could not be done, for engineError's reason.

@@ -13,6 +13,8 @@ export const SCENARIO_NAMES = [
   'outage-2023',
   'soak',
   'breakpoint',
+  'crash-recovery',
+  'slow-database',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -26,6 +28,8 @@ export interface ScenarioSpec {
   stackEnv(short: boolean): Record<string, string>;
   /** Extra __ENV for the script, kept consistent with stackEnv. */
   scriptEnv(short: boolean): Record<string, string>;
+  /** The script restarts the API through the harness's control route (cli/src/harness/). */
+  restartsApi?: boolean;
 }
 
 const scenariosDir = fileURLToPath(new URL('../../load-scenarios/', import.meta.url));
@@ -50,6 +54,13 @@ const issuance = (short: boolean) =>
  */
 const legacyRaceWindow = (short: boolean): Record<string, string> =>
   short ? { LEGACY_DOCUMENT_CHECK_MS: process.env.LEGACY_DOCUMENT_CHECK_MS || '100' } : {};
+
+/**
+ * crash-recovery's bookings caught by the kill between their seat and their code must be past the
+ * issuance objective when the invariants are read, a few seconds after the short run's rush.
+ */
+const crashIssuance = (short: boolean) =>
+  short ? { ISSUANCE_OBJECTIVE_SECONDS: '8', ISSUANCE_DEADLINE_SECONDS: '6' } : issuance(false);
 
 /** The breakpoint ramp, passed to the script so the CLI can turn "when it broke" into a rate. */
 export function breakpointRamp(short: boolean): { startRate: number; maxRate: number; rampS: number } {
@@ -128,6 +139,21 @@ export const SCENARIOS: Record<ScenarioName, ScenarioSpec> = {
         RAMP_S: String(ramp.rampS),
       };
     },
+  },
+  'crash-recovery': {
+    name: 'crash-recovery',
+    script: `${scenariosDir}crash-recovery.ts`,
+    purpose: 'the API process is killed mid-rush and restarted; every answered booking must survive',
+    stackEnv: crashIssuance,
+    scriptEnv: none,
+    restartsApi: true,
+  },
+  'slow-database': {
+    name: 'slow-database',
+    script: `${scenariosDir}slow-database.ts`,
+    purpose: 'the database slows down for a while under steady booking traffic',
+    stackEnv: none,
+    scriptEnv: none,
   },
 };
 

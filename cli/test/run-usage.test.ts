@@ -13,7 +13,7 @@ describe('paspor-lab run: usage errors', () => {
     const result = cli('run', 'rush-hour');
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      'paspor-lab run: unknown scenario "rush-hour": (valid: smoke, quota-rush, quota-hoarding, payment-code-failure, payment-expiry, lost-notices, outage-2023, soak, breakpoint)\n',
+      'paspor-lab run: unknown scenario "rush-hour": (valid: smoke, quota-rush, quota-hoarding, payment-code-failure, payment-expiry, lost-notices, outage-2023, soak, breakpoint, crash-recovery, slow-database)\n',
     );
   });
 
@@ -64,7 +64,7 @@ describe('paspor-lab run: usage errors', () => {
 
   it('a mistyped scenario, profile or engine gets the closest name', () => {
     expect(cli('run', 'qouta-rush').stderr).toBe(
-      'paspor-lab run: unknown scenario "qouta-rush": did you mean quota-rush? (valid: smoke, quota-rush, quota-hoarding, payment-code-failure, payment-expiry, lost-notices, outage-2023, soak, breakpoint)\n',
+      'paspor-lab run: unknown scenario "qouta-rush": did you mean quota-rush? (valid: smoke, quota-rush, quota-hoarding, payment-code-failure, payment-expiry, lost-notices, outage-2023, soak, breakpoint, crash-recovery, slow-database)\n',
     );
     expect(cli('run', 'smoke', '--profile', 'legasy').stderr).toMatch(/did you mean legacy\?/);
     expect(cli('run', 'smoke', '--engine', 'k7').stderr).toMatch(/did you mean k6\?/);

@@ -205,4 +205,46 @@ describe('scenario verdicts in short mode', () => {
     expect(r.metrics.shed_duration?.values['p(99)']).toBeLessThan(100);
     expect(r.run.knee?.ratePerSec).toBeGreaterThan(0);
   });
+
+  it('crash-recovery fails on legacy: holds caught by the kill between seat and code never get their code', async () => {
+    const r = await run('crash-recovery', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(r.metrics.api_restarts?.values.count, why(r)).toBe(1);
+    expect(violated(r)).toContain('booking-without-code');
+    // Nothing answered was lost: legacy commits before it answers too.
+    expect(r.metrics.answered_booking_kept?.values.rate).toBe(1);
+    expect(existsSync(join(scratch, 'crash-recovery-profilelegacy', 'faults.ndjson'))).toBe(true);
+  });
+
+  it('crash-recovery passes on hardened: every answered booking survives the kill, the outbox issues the rest', async () => {
+    const r = await run('crash-recovery', '--profile', 'hardened');
+    expectPass(r);
+    expect(r.metrics.api_restarts?.values.count).toBe(1);
+    expect(r.metrics.answered_before_kill?.values.count ?? 0).toBeGreaterThan(0);
+    expect(r.metrics.answered_booking_kept?.values.rate).toBe(1);
+    const faults = readFileSync(join(scratch, 'crash-recovery-profilehardened', 'faults.ndjson'), 'utf8');
+    expect(faults).toContain('API restart (SIGKILL)');
+  });
+
+  it('slow-database on legacy: bookings queue behind the slow statements until the apps time out', async () => {
+    const r = await run('slow-database', '--profile', 'legacy');
+    expect(r.exitCode, why(r)).toBe(99);
+    expect(r.metrics['http_req_duration{step:book}']?.values['p(99)'], why(r)).toBeGreaterThan(1000);
+    expect(r.metrics.request_timeouts?.values.count ?? 0).toBeGreaterThan(0);
+    expect(r.metrics.shed_responses?.values.count ?? 0).toBe(0);
+    // The apps' retries after a timeout book twice (duplicate-submit): the collapse's own consequence.
+  });
+
+  it('slow-database on hardened: the excess is shed fast and what is admitted keeps the latency SLO', async () => {
+    const r = await run('slow-database', '--profile', 'hardened');
+    expect(r.exitCode, why(r)).toBe(99);
+    // Only availability may break: the shed 503s are the error budget the slowdown spends.
+    expect(
+      r.failedThresholds.filter((t) => !t.startsWith('http_req_failed')),
+      why(r),
+    ).toEqual([]);
+    expect(r.metrics.shed_responses?.values.count ?? 0).toBeGreaterThan(0);
+    expect(r.metrics.shed_duration?.values['p(99)']).toBeLessThan(100);
+    expect(violated(r)).toEqual([]);
+  });
 });

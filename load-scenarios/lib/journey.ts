@@ -182,6 +182,25 @@ export async function setBillingFaults(t: Target, faults: Record<string, unknown
   if (res.status >= 300) throw new Error(`billing faults refused: ${res.status} ${res.body}`);
 }
 
+/**
+ * Adds `latencyMs` (plus up to `jitterMs`) to every database statement of the API for the next
+ * `forMs` milliseconds (the API's own fault, target-api/api/src/admin/faults.ts).
+ */
+export async function slowDatabase(
+  t: Target,
+  latencyMs: number,
+  jitterMs: number,
+  forMs: number,
+): Promise<void> {
+  const body = {
+    database: { latencyMs, jitterMs },
+    startAt: new Date().toISOString(),
+    endAt: new Date(Date.now() + forMs).toISOString(),
+  };
+  const res = await request('admin', 'faults', 'PUT', `${t.apiUrl}/admin/faults`, body, admin(t));
+  if (res.status >= 300) throw new Error(`database fault refused: ${res.status} ${res.body}`);
+}
+
 /** Clears every fault on both services; used in teardown, so it never throws. */
 export async function clearFaults(t: Target): Promise<void> {
   await request('admin', 'faults', 'DELETE', `${t.billingUrl}/admin/faults`, undefined, admin(t));
@@ -533,4 +552,55 @@ export async function logIn(t: Target, login: Login, timeoutS: number): Promise<
   const saysWhen = (res.status === 503 || res.status === 429) && retryAfterMs(res, -1) >= 0;
   const clear = loggedIn || (res.status >= 400 && res.status < 500) || saysWhen;
   return { res, loggedIn, clear };
+}
+
+// ---- the harness's control route (cli/src/harness/control.ts) ----
+
+/** One restart of the API done by the harness: from the kill to the new process answering ready. */
+export interface Restart {
+  signal: string;
+  killedAt: string;
+  readyAt: string;
+  gapMs: number;
+}
+
+function harnessControl(): { url: string; token: string } {
+  const url = __ENV.CONTROL_URL || '';
+  if (!url)
+    throw new Error(
+      'CONTROL_URL is unset: this scenario restarts the API through `paspor-lab run` (its harness)',
+    );
+  return { url: url.endsWith('/') ? url.slice(0, -1) : url, token: __ENV.CONTROL_TOKEN || '' };
+}
+
+/**
+ * Asks the harness to kill the API (SIGKILL by default) and start it again; answers once the new process
+ * is ready, or null when the harness could not do it. Generous timeout: a PGlite start after a kill
+ * recovers its data folder first.
+ */
+export async function restartApiThroughHarness(signal = 'SIGKILL'): Promise<Restart | null> {
+  const control = harnessControl();
+  const res = await request(
+    'admin',
+    'restart-api',
+    'POST',
+    `${control.url}/restart-api`,
+    { signal },
+    {
+      token: control.token,
+      timeoutS: 150,
+    },
+  );
+  check(res, { 'the harness restarted the API': (r) => r.status === 200 });
+  return res.status === 200 ? json<Restart>(res) : null;
+}
+
+/** The restarts the harness has finished so far ([] while one is under way or none was asked for). */
+export async function restartsDone(): Promise<Restart[]> {
+  const control = harnessControl();
+  const res = await request('admin', 'restarts', 'GET', `${control.url}/restarts`, undefined, {
+    token: control.token,
+    timeoutS: 10,
+  });
+  return json<{ restarts: Restart[] }>(res)?.restarts ?? [];
 }

@@ -1,7 +1,8 @@
 // The live page's pure parts: seconds folded from samples, the alerts board, the frame's charts and the
 // --dashboard flag.
-import { describe, expect, it } from 'vitest';
+
 import { SLO_TARGETS } from '@paspor-lab/load-scenarios/slo';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../run-options.ts';
 import { AlertBoard } from './alerts.ts';
 import { errorClass, LiveCollector, percentile, seatsLeftOf } from './collector.ts';

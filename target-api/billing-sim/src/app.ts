@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { problemClientErrorHandler } from '../../shared/client-error.ts';
+import { FaultHistory } from '../../shared/fault-history.ts';
 import { createValidatorCompiler } from '../../shared/validator.ts';
 import { AccessLogController, createLogger, createMetrics, telemetryPlugin } from '../../telemetry/index.ts';
 import { billRoutes } from './bills/routes.ts';
@@ -39,6 +40,7 @@ export function buildBillingSim(config: BillingSimConfig): FastifyInstance {
     config,
     store: new BillStore(),
     faults: initialFaults(),
+    faultHistory: new FaultHistory(config.now),
     sender: new NoticeSender(
       { apiUrl: config.apiUrl, secret: config.noticeSecret, ...config.notices },
       {

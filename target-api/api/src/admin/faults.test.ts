@@ -49,4 +49,40 @@ describe('API-side faults', () => {
     faults.clear();
     expect(faults.identityFault()).toEqual({ delayMs: 0, fail: false });
   });
+
+  it('keeps the identity outage in the history (faults.ndjson), from its start to its clear', () => {
+    let now = Date.parse('2026-03-02T00:00:00Z');
+    const faults = createFaults(() => now);
+    faults.set({
+      database: { latencyMs: 0, jitterMs: 0 },
+      identity: { latencyMs: 8000, errorRate: 0.9 },
+      startAt: '2026-03-02T00:00:10Z',
+      endAt: null,
+    });
+    now += 40_000;
+    faults.clear();
+    expect(faults.history()).toEqual([
+      {
+        kind: 'identity store 90% failing, +8000 ms',
+        startAt: '2026-03-02T00:00:10.000Z',
+        endAt: '2026-03-02T00:00:40.000Z',
+      },
+    ]);
+  });
+
+  it('keeps a history of what was in force: a window cleared early ends when it was cleared', () => {
+    let now = Date.parse('2026-03-02T00:00:00Z');
+    const faults = createFaults(() => now);
+    faults.set({ database: { latencyMs: 200, jitterMs: 0 }, startAt: null, endAt: '2026-03-02T00:01:00Z' });
+    now += 20_000;
+    faults.clear();
+    now += 60_000;
+    expect(faults.history()).toEqual([
+      {
+        kind: 'database latency +200 ms',
+        startAt: '2026-03-02T00:00:00.000Z',
+        endAt: '2026-03-02T00:00:20.000Z',
+      },
+    ]);
+  });
 });

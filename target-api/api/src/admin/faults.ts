@@ -1,5 +1,7 @@
 // Environment faults on the API side (docs/DEFECTS.md "the world misbehaving"): added database latency,
-// optionally only inside a [startAt, endAt) window so a scenario can schedule it ahead.
+// optionally only inside a [startAt, endAt) window so a scenario can schedule it ahead; every change is
+// kept in a history (GET /admin/faults/history) that the harness turns into the run's faults.ndjson.
+import { FaultHistory, type FaultPeriod } from '../../../shared/fault-history.ts';
 
 export interface FaultSettings {
   database: { latencyMs: number; jitterMs: number };
@@ -33,6 +35,8 @@ export interface Faults {
   databaseLatencyMs(): number;
   /** The delay and failure of the next identity call now (none outside the window). */
   identityFault(): IdentityFault;
+  /** What was really in force, and when (shared/fault-history.ts). */
+  history(): FaultPeriod[];
 }
 
 const NO_IDENTITY_FAULT: IdentityFault = { delayMs: 0, fail: false };
@@ -42,6 +46,7 @@ const NONE: FaultSettings = { database: { latencyMs: 0, jitterMs: 0 }, startAt: 
 export function createFaults(now: () => number = Date.now): Faults {
   let current: FaultSettings = NONE;
   let window: [number, number] = [-Infinity, Infinity];
+  const history = new FaultHistory(now);
   return {
     get: () => current,
     set(settings) {
@@ -50,8 +55,33 @@ export function createFaults(now: () => number = Date.now): Faults {
         settings.startAt ? Date.parse(settings.startAt) : -Infinity,
         settings.endAt ? Date.parse(settings.endAt) : Infinity,
       ];
+      const span = {
+        startAt: settings.startAt ? Date.parse(settings.startAt) : null,
+        endAt: settings.endAt ? Date.parse(settings.endAt) : null,
+      };
+      const { latencyMs, jitterMs } = settings.database;
+      history.change(
+        'database',
+        latencyMs === 0 && jitterMs === 0
+          ? null
+          : {
+              kind: `database latency +${latencyMs}${jitterMs > 0 ? `-${latencyMs + jitterMs}` : ''} ms`,
+              ...span,
+            },
+      );
+      const identity = settings.identity;
+      history.change(
+        'identity',
+        !identity || (identity.latencyMs === 0 && identity.errorRate === 0)
+          ? null
+          : {
+              kind: `identity store ${Math.round(identity.errorRate * 100)}% failing, +${identity.latencyMs} ms`,
+              ...span,
+            },
+      );
     },
     clear() {
+      history.clear();
       current = NONE;
       window = [-Infinity, Infinity];
     },
@@ -70,5 +100,6 @@ export function createFaults(now: () => number = Date.now): Faults {
       const fail = identity.errorRate > 0 && Math.random() < identity.errorRate;
       return fail ? { delayMs: 0, fail } : { delayMs: identity.latencyMs, fail };
     },
+    history: () => history.periods(),
   };
 }

@@ -115,6 +115,11 @@ export const adminPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app,
   app.get('/admin/faults', { schema: { ...admin, summary: 'API-side environment faults' } }, () =>
     ctx.faults.get(),
   );
+  app.get(
+    '/admin/faults/history',
+    { schema: { ...admin, summary: 'Every API-side fault that was in force, with its start and end' } },
+    () => ({ periods: ctx.faults.history() }),
+  );
   app.put(
     '/admin/faults',
     {

@@ -1,4 +1,5 @@
 // Admin routes behind the bearer admin token: the fault schedule (GET/PUT/DELETE /admin/faults) and the
+// history of what the schedule put in force (GET /admin/faults/history), and the
 // notice delivery log (GET /admin/notices), which a scenario reads to tell a dropped notice from a lost one.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
@@ -12,6 +13,7 @@ import {
   type FaultsUpdate,
   FaultWindowError,
   NO_FAULTS,
+  scheduledGroups,
 } from './schedule.ts';
 
 const Rate = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
@@ -76,7 +78,10 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (fastif
 
   app.put('/admin/faults', { schema: { body: FaultsBody } }, async (request) => {
     try {
-      state.faults = applyFaultsUpdate(state.faults, request.body as FaultsUpdate);
+      const update = request.body as FaultsUpdate;
+      state.faults = applyFaultsUpdate(state.faults, update);
+      for (const { group, fault } of scheduledGroups(state.faults, update))
+        state.faultHistory.change(group, fault);
     } catch (error) {
       if (error instanceof FaultWindowError) {
         throw new ProblemError(400, 'invalid-fault-window', 'Invalid fault window', error.message);
@@ -89,9 +94,12 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (fastif
 
   app.delete('/admin/faults', async (request) => {
     state.faults = NO_FAULTS;
+    state.faultHistory.clear();
     request.log.info('faults cleared');
     return describeFaults(state.faults, state.config.now());
   });
+
+  app.get('/admin/faults/history', async () => ({ periods: state.faultHistory.periods() }));
 
   app.get('/admin/notices', async () => {
     const records = state.sender.records();

@@ -1,6 +1,7 @@
 // Environment faults of the billing system and the bank's notices (docs/DEFECTS.md, "the world misbehaving"),
 // each optionally limited to a window [startAt, endAt) so a load scenario can schedule them up front.
 // Pure: the caller passes the time and the random source.
+import type { ScheduledFault } from '../../../shared/fault-history.ts';
 
 export interface BillingFaults {
   /** Added to every bill call before it is answered. */
@@ -139,6 +140,42 @@ export function decideNoticeFate(faults: NoticeFaults, random: Random): NoticeFa
   const drop = faults.dropRate > 0 && random() < faults.dropRate;
   const duplicate = !drop && faults.duplicateRate > 0 && random() < faults.duplicateRate;
   return { drop, copies: duplicate ? 2 : 1, delayMs: faults.delayMs, hold: faults.reorder };
+}
+
+const pct = (rate: number) => `${Math.round(rate * 100)}%`;
+
+/**
+ * Each group of `settings` that `update` touched, in words and with its window, for the fault history
+ * (shared/fault-history.ts); null for a group set to no fault at all.
+ */
+export function scheduledGroups(
+  settings: FaultSettings,
+  update: FaultsUpdate,
+): { group: 'billing' | 'notices'; fault: ScheduledFault | null }[] {
+  const out: { group: 'billing' | 'notices'; fault: ScheduledFault | null }[] = [];
+  const scheduled = (words: string[], window: FaultWindow): ScheduledFault | null =>
+    words.length === 0 ? null : { kind: words.join(', '), startAt: window.startAt, endAt: window.endAt };
+  if (update.billing && settings.billing) {
+    const b = settings.billing;
+    const words = [
+      b.outage ? 'billing outage' : '',
+      b.errorRate > 0 ? `billing errors ${pct(b.errorRate)}` : '',
+      b.timeoutRate > 0 ? `billing timeouts ${pct(b.timeoutRate)}` : '',
+      b.latencyMs > 0 ? `billing latency +${b.latencyMs} ms` : '',
+    ].filter(Boolean);
+    out.push({ group: 'billing', fault: scheduled(words, b) });
+  }
+  if (update.notices && settings.notices) {
+    const n = settings.notices;
+    const words = [
+      n.dropRate > 0 ? `notices dropped ${pct(n.dropRate)}` : '',
+      n.duplicateRate > 0 ? `notices repeated ${pct(n.duplicateRate)}` : '',
+      n.delayMs > 0 ? `notices delayed ${n.delayMs} ms` : '',
+      n.reorder ? 'notices reordered' : '',
+    ].filter(Boolean);
+    out.push({ group: 'notices', fault: scheduled(words, n) });
+  }
+  return out;
 }
 
 /** Serialises settings for `GET /admin/faults` with instants back in ISO form. */

@@ -6,6 +6,7 @@ import type { ReportModel, RunView } from '../model.ts';
 import type { VerificationView } from '../verification.ts';
 import { defectClaimText, sloClaimText } from './claims.ts';
 import type { ReportJson } from './report-schema.ts';
+import { timelineJson, verificationAlerts } from './timeline.ts';
 import { outcomeSentence, verificationOk } from './verification-html.ts';
 import { budgetSentence, journeyText } from './words.ts';
 
@@ -49,6 +50,7 @@ function runJson(tr: Translator, view: RunView) {
     checks: view.checks,
     missingFiles: view.folder.missing,
     journeys: journeysJson(tr, view.journeys),
+    timeline: timelineJson(tr, view),
     budgets: view.budgets.map((b) => ({
       ...b,
       sentence: budgetSentence(
@@ -97,6 +99,7 @@ export function buildVerificationJson(
     runs: s.runs.length,
     journeys: journeysJson(tr, s.journeys),
     burn: s.burn,
+    alerts: verificationAlerts([{ label: s.label, runs: s.runs }])?.[0] ?? null,
   });
   return {
     schemaVersion: 1,

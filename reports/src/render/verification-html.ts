@@ -9,6 +9,7 @@ import { boundText, defectClaimText, formatFigure, sloClaimText, verdictWord } f
 import { escapeHtml as e } from './escape.ts';
 import { htmlTable, journeyCards, page, pill } from './page.ts';
 import { PALETTE, runCharts } from './run-charts.ts';
+import { verificationAlertsHtml } from './timeline.ts';
 
 export function verificationOk(view: VerificationView): boolean {
   return view.verification.outcome.exitCode === 0;
@@ -290,6 +291,10 @@ ${sloClaimTable(tr, view)}
 ${budgetTable(tr, view)}
 <h2>${e(tr.t('vcharts.overTime'))}</h2>
 <div class="charts">${runCharts(tr, sides, view.targets).join('\n')}</div>
+${verificationAlertsHtml(
+  tr,
+  [view.baseline, view.candidate].map((s) => ({ label: sideLabel(tr, s), runs: s.runs })),
+)}
 <h2>${e(tr.t('section.method'))}</h2>
 <ul class="method">${methodItems(tr, view)
     .map((m) => `<li>${e(m)}</li>`)

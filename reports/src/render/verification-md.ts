@@ -4,6 +4,7 @@ import type { Translator } from '../i18n/index.ts';
 import type { VerificationView } from '../verification.ts';
 import { boundText, defectClaimText, formatFigure, sloClaimText, verdictWord } from './claims.ts';
 import { journeysTable, table } from './markdown.ts';
+import { verificationAlertsMarkdown } from './timeline.ts';
 import { methodItems, outcomeSentence, sideLabel, verificationOk } from './verification-html.ts';
 
 export function renderVerificationMarkdown(
@@ -98,6 +99,12 @@ export function renderVerificationMarkdown(
         `- ${tr.t(`sloShort.${c.id}`, { seconds: view.targets.paymentCodeSeconds })}: ${sloClaimText(tr, c, v.methods.minRunsPerSide)}`,
     ),
     '',
+  );
+  out.push(
+    ...verificationAlertsMarkdown(
+      tr,
+      [view.baseline, view.candidate].map((s) => ({ label: sideLabel(tr, s), runs: s.runs })),
+    ),
   );
   out.push(`## ${tr.t('section.method')}`, '', ...methodItems(tr, view).map((m) => `- ${m}`), '');
   out.push(`## ${tr.t('section.runs')}`, '');

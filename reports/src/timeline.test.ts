@@ -1,11 +1,12 @@
 // The alert timeline from the alerts.json an observed run leaves (timeline.fixture.json has its shape, as
 // cli/src/observe/alert-history.ts writes it): faults and alerts on the charts' clock, the time to detect
 // from the fault before the alert or from the start of the load, and the three formats in both languages.
-import { copyFile, readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempParent, writeRunFolder } from '../test/fixtures.ts';
+import { writeVerificationFolder } from '../test/verification-fixture.ts';
 import { parseFaults } from './faults.ts';
 import { renderReports } from './index.ts';
 import { ReportJson } from './render/report-schema.ts';
@@ -166,5 +167,36 @@ describe('the report of an observed run', () => {
     const plain = await writeRunFolder(parent, 'hardened', { id: 'run-plain' });
     await renderReports(plain, { formats: ['md'], generatedAt: '2026-11-28T09:20:00.000Z' });
     expect(await readFile(join(plain, 'report.md'), 'utf8')).not.toContain('Alerts during the run');
+  });
+});
+
+describe('the comparison report of an observed verification', () => {
+  let parent = '';
+  afterAll(() => rm(parent, { recursive: true, force: true }));
+
+  it('lists per side the alerts that fired, in how many observed runs, and the median time to detect', async () => {
+    parent = await tempParent();
+    const root = await writeVerificationFolder(parent, { runs: 2 });
+    // The two legacy runs were observed and paged; the hardened ones were observed and stayed quiet.
+    const quiet = JSON.stringify({ ...alerts(), alerts: [], faults: [] });
+    for (const [dir, body] of [
+      ['run-0-legacy', text],
+      ['run-2-legacy', text],
+      ['run-1-hardened', quiet],
+      ['run-3-hardened', quiet],
+    ] as const) {
+      await writeFile(join(root, 'runs', dir, 'alerts.json'), body);
+    }
+    await renderReports(root, { formats: ['md', 'json'], generatedAt: '2026-11-28T09:20:00.000Z' });
+    const md = await readFile(join(root, 'report.md'), 'utf8');
+    expect(md).toContain('## Alerts in the observed runs');
+    expect(md).toContain('| Baseline (legacy) | ApiAvailabilityBurnFast | 2 of 2 runs | 3 s |');
+    expect(md).toContain(
+      '| Baseline (legacy) | InvariantViolation{invariant=slot-over-capacity} | 2 of 2 runs | 5 s |',
+    );
+    expect(md).toContain('| Candidate (hardened) | no alert fired | — | — |');
+    const json = JSON.parse(await readFile(join(root, 'report.json'), 'utf8'));
+    expect(Compile(ReportJson).Check(json)).toBe(true);
+    expect(json.candidate.alerts).toEqual({ label: 'hardened', observedRuns: 2, alerts: [] });
   });
 });

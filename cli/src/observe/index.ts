@@ -59,12 +59,25 @@ export function observerOrHint(
   options: Omit<ObserverOptions, 'binary'> = {},
   locate: () => string | null = findPrometheus,
 ): RunObserver | null {
+  return observerFactoryOrHint(say, options, locate)?.() ?? null;
+}
+
+/**
+ * A new observer for each run (verify --observe: one Prometheus per run, so that no run's alerts carry
+ * over the windows of the run before it), or null after saying once how to install Prometheus.
+ */
+export function observerFactoryOrHint(
+  say: (line: string) => void,
+  options: Omit<ObserverOptions, 'binary'> = {},
+  locate: () => string | null = findPrometheus,
+  what = 'this run',
+): (() => RunObserver) | null {
   const binary = locate();
   if (!binary) {
-    say(`--observe: ${INSTALL_HINT}; this run goes on without it`);
+    say(`--observe: ${INSTALL_HINT}; ${what} goes on without it`);
     return null;
   }
-  return createRunObserver({ ...options, binary });
+  return () => createRunObserver({ ...options, binary });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

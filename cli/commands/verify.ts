@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { exitSoon } from '../src/exit-soon.ts';
 import { withExitCodes } from '../src/help.ts';
+import { observerFactoryOrHint } from '../src/observe/index.ts';
 import { progressPrinter } from '../src/progress.ts';
 import { UsageError } from '../src/run-options.ts';
 import { SCENARIO_NAMES } from '../src/scenarios.ts';
@@ -34,7 +35,11 @@ export function registerVerify(program: Command): void {
     .option('--target <url>', 'an already running API (loopback only) for every run, instead of fresh stacks')
     .option('--billing-target <url>', 'the billing simulator of --target')
     .option('--admin-token <token>', 'admin token of --target (default: ADMIN_TOKEN)')
-    .action(async (scenario: string, flags: VerifyFlags) => {
+    .option(
+      '--observe',
+      "watch each run with its own Prometheus and the project's alerts; alerts.json in every run folder",
+    )
+    .action(async (scenario: string, flags: VerifyFlags & { observe?: boolean }) => {
       exitSoon(await verifyCommand(scenario, flags));
     });
   withExitCodes(command, {
@@ -46,7 +51,11 @@ export function registerVerify(program: Command): void {
 }
 
 /** `prelude`: a line to print once the flags are known to be good (the demo says what it runs). */
-export async function verifyCommand(scenario: string, flags: VerifyFlags, prelude?: string): Promise<number> {
+export async function verifyCommand(
+  scenario: string,
+  flags: VerifyFlags & { observe?: boolean },
+  prelude?: string,
+): Promise<number> {
   let options: VerifyOptions;
   try {
     options = parseVerifyOptions(scenario, flags);
@@ -60,8 +69,17 @@ export async function verifyCommand(scenario: string, flags: VerifyFlags, prelud
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   let printer = progressPrinter(`[${options.scenario}]`);
+  const newObserver = flags.observe
+    ? observerFactoryOrHint(
+        (line) => printer.note(line),
+        { onStep: (line) => printer.note(line) },
+        undefined,
+        'the verification',
+      )
+    : null;
   try {
     const outcome = await runVerification(options, {
+      ...(newObserver ? { newObserver } : {}),
       onRunStart: (run) => {
         printer.done();
         printer = progressPrinter(`[${options.scenario} ${run.side} ${run.label} ${run.index}/${run.of}]`);

@@ -24,6 +24,7 @@ import {
   freshCopy,
   preparedPgliteFolder,
 } from './fresh-database.ts';
+import type { RunObserver } from './observe/index.ts';
 import { gitState, machineInfo, makeRunId } from './run-folder.ts';
 import { runScenario } from './run-scenario.ts';
 import type { SideOptions, VerifyOptions } from './verify-options.ts';
@@ -49,6 +50,8 @@ export interface VerificationHooks {
   }) => void;
   signal?: AbortSignal;
   cwd?: string;
+  /** --observe: a fresh observer (its own Prometheus) for each run, which leaves alerts.json in its folder. */
+  newObserver?: () => RunObserver;
 }
 
 export interface VerificationOutcome {
@@ -190,6 +193,7 @@ export async function runVerification(
           signal: hooks.signal,
           renderReport: false,
           meta: { verification: { id, side, order: position } },
+          ...(hooks.newObserver ? { observer: hooks.newObserver() } : {}),
           ...(copy ? { stackEnv: { PGLITE_DATA_DIR: copy.dir } } : {}),
         },
       );

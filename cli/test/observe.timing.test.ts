@@ -24,6 +24,8 @@ interface Observed {
   output: string;
   alerts: AlertsReport;
   failedThresholds: string[];
+  /** The run's report.md, which shows the alert timeline. */
+  report: string;
 }
 
 async function observe(scenario: string, profile: string): Promise<Observed> {
@@ -52,6 +54,7 @@ async function observe(scenario: string, profile: string): Promise<Observed> {
     output,
     alerts: JSON.parse(readFileSync(alertsPath, 'utf8')) as AlertsReport,
     failedThresholds: run.verdict.failedThresholds,
+    report: readFileSync(join(out, 'report.md'), 'utf8'),
   };
 }
 
@@ -60,7 +63,7 @@ const fired = (report: AlertsReport, name: string) =>
 
 describe('run --observe', () => {
   it('legacy quota-rush: the invariant alert fires during the rush, with its time to detect', async () => {
-    const { alerts, output } = await observe('quota-rush', 'legacy');
+    const { alerts, output, report } = await observe('quota-rush', 'legacy');
     const start = Date.parse(alerts.loadStartedAt ?? '');
     const end = Date.parse(alerts.loadEndedAt ?? '');
     expect(end - start, 'the runner was scraped through the rush').toBeGreaterThan(3_000);
@@ -73,6 +76,11 @@ describe('run --observe', () => {
     expect(detect).toBeLessThanOrEqual((end - start) / 1000);
     expect(invariant.map((alert) => alert.labels.invariant)).toContain('slot-over-capacity');
     expect(output).toMatch(/alerts fired: .*InvariantViolation/);
+    // The report's timeline says it too, with the time to detect counted from the start of the load.
+    expect(report).toContain('## Alerts during the run');
+    expect(report).toMatch(
+      /InvariantViolation\{invariant=slot-over-capacity\} firing, [\d.,]+ s after the start of the load/,
+    );
   });
 
   it('legacy payment-code-failure: the payment-code burn-rate alert fires', async () => {
@@ -106,3 +114,54 @@ async function hardenedIsQuiet(scenario: string): Promise<void> {
     expect(fired(alerts, 'ApiLatencyBurnSlow'), failedThresholds.join(', ')).toEqual([]);
   }
 }
+
+describe('verify --observe', () => {
+  it('watches each run with its own Prometheus; the comparison report lists the alerts per side', async () => {
+    const out = join(scratch, 'verify-quota-rush');
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'verify',
+        'quota-rush',
+        '--short',
+        '--runs',
+        '1',
+        '--observe',
+        '--format',
+        'md,json',
+        '--out',
+        out,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const collect = (c: Buffer) => {
+      output += c.toString();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect([0, 99], output.slice(-3000)).toContain(exitCode);
+    const verification = JSON.parse(readFileSync(join(out, 'verification.json'), 'utf8')) as {
+      baseline: { runs: Array<{ dir: string }> };
+      candidate: { runs: Array<{ dir: string }> };
+    };
+    const alertsOf = (dir: string) =>
+      JSON.parse(readFileSync(join(out, dir, 'alerts.json'), 'utf8')) as AlertsReport;
+    const [baselineRun] = verification.baseline.runs;
+    const [candidateRun] = verification.candidate.runs;
+    if (!baselineRun || !candidateRun) throw new Error(`a side has no run:\n${output.slice(-3000)}`);
+    const baseline = alertsOf(baselineRun.dir);
+    const candidate = alertsOf(candidateRun.dir);
+    // One Prometheus per run: each alerts.json covers its own run only.
+    expect(baseline.testid).not.toBe(candidate.testid);
+    expect(fired(baseline, 'InvariantViolation').length, output.slice(-2000)).toBeGreaterThan(0);
+    expect(fired(candidate, 'InvariantViolation')).toEqual([]);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('## Alerts in the observed runs');
+    expect(report).toMatch(
+      /\| Baseline \(legacy\) \| InvariantViolation\{invariant=slot-over-capacity\} \| 1 of 1 runs \| [\d.,]+ s \|/,
+    );
+  });
+});

@@ -1,7 +1,9 @@
 // Every query of every generated dashboard runs against a real Prometheus (/usr/bin/prometheus) that
 // scraped a real run: the stack (hardened, PGlite) and the embedded load runner repeating the smoke
 // journey for 5 s (fixtures/smoke-loop.js) with its live /metrics endpoint, all scraped every second with the recording rules loaded. Each query
-// must be accepted; the API and load panels must return data, except the ones listed in NO_DATA_YET.
+// must be accepted; the API and load panels must return data, except the ones listed in NO_DATA_YET. The
+// annotation queries run too: the run's testid is annotated; the smoke run injects no fault, so the fault
+// annotation is only accepted, and its gauge is checked to exist.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -172,8 +174,13 @@ async function queryRange(expr: string): Promise<RangeAnswer> {
 const boards = Object.entries(renderDashboards()).map(([name, text]) => {
   const board = JSON.parse(text) as {
     panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }>;
+    annotations: { list: Array<{ name: string; expr?: string }> };
   };
-  return { name, panels: board.panels.filter((panel) => panel.type !== 'row') };
+  return {
+    name,
+    panels: board.panels.filter((panel) => panel.type !== 'row'),
+    annotations: board.annotations.list.flatMap(({ name, expr }) => (expr ? [{ name, expr }] : [])),
+  };
 });
 
 describe('dashboard queries on a real Prometheus after a real run', () => {
@@ -192,6 +199,31 @@ describe('dashboard queries on a real Prometheus after a real run', () => {
       });
     }
   }
+
+  const annotations = boards.flatMap(({ name, annotations }) =>
+    annotations.map((a) => ({ board: name, ...a })),
+  );
+
+  for (const annotation of annotations) {
+    it(`${annotation.board}: annotation "${annotation.name}"`, async () => {
+      const expr = substitute(annotation.expr);
+      expect(expr, 'no Grafana variable left').not.toMatch(/\$/);
+      const answer = await queryRange(expr);
+      expect(answer.status, `${expr}: ${answer.error ?? ''}`).toBe('success');
+      if (annotation.name === 'Load-test runs') {
+        const testids = (answer.data?.result ?? []).map(
+          (s) => (s as { metric: { testid?: string } }).metric.testid,
+        );
+        expect(testids).toEqual([TESTID]);
+      }
+    });
+  }
+
+  it('the fault annotation reads a gauge the billing simulator exposes (0 with no fault injected)', async () => {
+    const answer = await queryRange('max by (group) (billing_sim_fault_active)');
+    const groups = (answer.data?.result ?? []).map((s) => (s as { metric: { group: string } }).metric.group);
+    expect(groups.sort()).toEqual(['billing', 'notices']);
+  });
 
   it('the exceptions name real panels', () => {
     const titles = new Set(boards.flatMap((board) => board.panels.map((panel) => panel.title)));

@@ -16,6 +16,7 @@ import {
   type SloTargets,
   type ThresholdResult,
 } from './slo.ts';
+import type { Timeline } from './timeline.ts';
 import {
   type Comparison,
   compareAssessments,
@@ -40,6 +41,8 @@ export interface RunView {
   journeys: Journey[];
   /** Windows of injected faults, to shade the charts (faults.ts). */
   faults: FaultWindow[];
+  /** Faults and alerts in time order, when the run was observed (--observe, timeline.ts). */
+  timeline: Timeline | null;
 }
 
 export interface ReportModel {
@@ -96,6 +99,7 @@ export function buildRunView(
   folder: RunFolder,
   targets: SloTargets = DEFAULT_SLO_TARGETS,
   faults: FaultWindow[] = [],
+  timeline: Timeline | null = null,
 ): RunView {
   // The one judgement of a run (contract/judge.ts); an old folder without invariants.json is a note.
   const assessment = judgeRun({
@@ -122,6 +126,7 @@ export function buildRunView(
     evidence,
     journeys: assessJourneys(evidence),
     faults,
+    timeline,
   };
 }
 
@@ -215,10 +220,18 @@ export function buildReportModel(input: {
   targets?: SloTargets;
   generatedAt?: string;
   faults?: { candidate: FaultWindow[]; baseline: FaultWindow[] };
+  timelines?: { candidate: Timeline | null; baseline: Timeline | null };
 }): ReportModel {
   const targets = input.targets ?? DEFAULT_SLO_TARGETS;
-  const candidate = buildRunView(input.candidate, targets, input.faults?.candidate);
-  const baseline = input.baseline ? buildRunView(input.baseline, targets, input.faults?.baseline) : null;
+  const candidate = buildRunView(
+    input.candidate,
+    targets,
+    input.faults?.candidate,
+    input.timelines?.candidate,
+  );
+  const baseline = input.baseline
+    ? buildRunView(input.baseline, targets, input.faults?.baseline, input.timelines?.baseline)
+    : null;
   const comparison = baseline ? compareAssessments(baseline.assessment, candidate.assessment) : null;
   const status = verdictStatus(candidate.assessment, comparison);
   return {

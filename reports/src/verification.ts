@@ -10,6 +10,7 @@ import { assessJourneys, type Journey, mergeEvidence } from './journeys.ts';
 import { buildRunView, type RunView } from './model.ts';
 import { RunFolderError, readRunFolder } from './run-folder.ts';
 import { DEFAULT_SLO_TARGETS, type SloId, type SloTargets } from './slo.ts';
+import { loadTimeline } from './timeline.ts';
 
 export interface SideView {
   side: Side;
@@ -84,7 +85,8 @@ async function readSide(
     try {
       const folder = await readRunFolder(runDir);
       const faults = await readFaultWindows(runDir, seriesOriginMs(folder.timeseries));
-      views.push(buildRunView(folder, targets, faults));
+      const timeline = await loadTimeline(runDir, faults, seriesOriginMs(folder.timeseries));
+      views.push(buildRunView(folder, targets, faults, timeline));
     } catch (error) {
       if (!(error instanceof RunFolderError)) throw error;
       missing.push(ev.dir);

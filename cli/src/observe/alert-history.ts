@@ -1,6 +1,8 @@
 // alerts.json: every alert that went pending or firing during an observed run, folded from Prometheus's
 // own `ALERTS` series (one sample per rule evaluation while an alert is active, alertstate pending or
-// firing) read back over the run with query_range. Pure: the query answer in, the episodes out.
+// firing) read back over the run with query_range, and the windows in which the billing simulator had a
+// fault injected (billing_sim_fault_active), so the report can say how long after the fault an alert
+// fired. Pure: the query answers in, the episodes out.
 
 export interface AlertSeries {
   metric: Record<string, string>;
@@ -33,6 +35,15 @@ export interface AlertsReport {
   loadEndedAt: string | null;
   evaluationSeconds: number;
   alerts: AlertEpisode[];
+  /** Fault windows seen on the billing simulator's gauge, by group (billing, notices). */
+  faults: FaultEpisode[];
+}
+
+export interface FaultEpisode {
+  group: string;
+  startAt: string;
+  /** null while still open when the run ended. */
+  endAt: string | null;
 }
 
 const iso = (seconds: number) => new Date(Math.round(seconds * 1000)).toISOString();
@@ -48,6 +59,38 @@ export interface FoldInput {
   step: number;
   loadStartedAt: number | null;
   loadEndedAt: number | null;
+  /** `max by (group) (billing_sim_fault_active) > 0` over the run: a sample per second a fault was on. */
+  faultSeries?: AlertSeries[];
+}
+
+/** Runs of consecutive evaluations; a gap longer than one and a half steps ends a run. */
+function episodesOf(times: number[], step: number): number[][] {
+  const episodes: number[][] = [];
+  for (const t of [...new Set(times)].sort((a, b) => a - b)) {
+    const current = episodes.at(-1);
+    const last = current?.at(-1);
+    if (current && last !== undefined && t - last <= step * 1.5) current.push(t);
+    else episodes.push([t]);
+  }
+  return episodes;
+}
+
+export function foldFaultWindows(series: AlertSeries[], step: number, end: number): FaultEpisode[] {
+  const out: FaultEpisode[] = [];
+  for (const { metric, values } of series) {
+    for (const times of episodesOf(
+      values.map(([t]) => t),
+      step,
+    )) {
+      const last = times.at(-1) as number;
+      out.push({
+        group: metric.group ?? 'fault',
+        startAt: iso(times[0] as number),
+        endAt: last >= end - step * 1.5 ? null : iso(last + step),
+      });
+    }
+  }
+  return out.sort((a, b) => a.startAt.localeCompare(b.startAt));
 }
 
 export function foldAlertHistory(input: FoldInput): AlertsReport {
@@ -64,15 +107,7 @@ export function foldAlertHistory(input: FoldInput): AlertsReport {
   const alerts: AlertEpisode[] = [];
   for (const { metric, pending, firing } of groups.values()) {
     const firingSet = new Set(firing);
-    const all = [...new Set([...pending, ...firing])].sort((a, b) => a - b);
-    // An episode is a run of consecutive evaluations; a gap longer than one and a half steps ends it.
-    const episodes: number[][] = [];
-    for (const t of all) {
-      const current = episodes.at(-1);
-      const last = current?.at(-1);
-      if (current && last !== undefined && t - last <= input.step * 1.5) current.push(t);
-      else episodes.push([t]);
-    }
+    const episodes = episodesOf([...pending, ...firing], input.step);
     const { alertname = 'unknown', severity, ...labels } = metric;
     for (const times of episodes) {
       const first = times[0] as number;
@@ -105,5 +140,6 @@ export function foldAlertHistory(input: FoldInput): AlertsReport {
     loadEndedAt: input.loadEndedAt === null ? null : iso(input.loadEndedAt),
     evaluationSeconds: input.step,
     alerts,
+    faults: foldFaultWindows(input.faultSeries ?? [], input.step, input.end),
   };
 }

@@ -18,7 +18,12 @@ import {
   waitForScrapes,
 } from './prometheus-process.ts';
 
-export { type AlertEpisode, type AlertsReport, foldAlertHistory } from './alert-history.ts';
+export {
+  type AlertEpisode,
+  type AlertsReport,
+  type FaultEpisode,
+  foldAlertHistory,
+} from './alert-history.ts';
 export { INSTALL_HINT } from './prometheus-process.ts';
 
 export const ALERTS_FILE = 'alerts.json';
@@ -54,12 +59,25 @@ export function observerOrHint(
   options: Omit<ObserverOptions, 'binary'> = {},
   locate: () => string | null = findPrometheus,
 ): RunObserver | null {
+  return observerFactoryOrHint(say, options, locate)?.() ?? null;
+}
+
+/**
+ * A new observer for each run (verify --observe: one Prometheus per run, so that no run's alerts carry
+ * over the windows of the run before it), or null after saying once how to install Prometheus.
+ */
+export function observerFactoryOrHint(
+  say: (line: string) => void,
+  options: Omit<ObserverOptions, 'binary'> = {},
+  locate: () => string | null = findPrometheus,
+  what = 'this run',
+): (() => RunObserver) | null {
   const binary = locate();
   if (!binary) {
-    say(`--observe: ${INSTALL_HINT}; this run goes on without it`);
+    say(`--observe: ${INSTALL_HINT}; ${what} goes on without it`);
     return null;
   }
-  return createRunObserver({ ...options, binary });
+  return () => createRunObserver({ ...options, binary });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -139,21 +157,19 @@ export function createRunObserver(options: ObserverOptions): RunObserver {
         const followUntil = Date.now() + (15 * 60 * 1000) / scale + 1_000;
         while (Date.now() < followUntil && (await pendingAlerts(prometheus)) > 0) await sleep(1_000);
         const end = Date.now() / 1000;
-        const data = await prometheus.query<{ result: AlertSeries[] }>('/api/v1/query_range', {
-          query: 'ALERTS',
-          start: String(startedAt),
-          end: String(end),
-          step: String(STEP_SECONDS),
-        });
+        const range = (query: string) =>
+          (prometheus as PrometheusProcess).query<{ result: AlertSeries[] }>('/api/v1/query_range', {
+            query,
+            start: String(startedAt),
+            end: String(end),
+            step: String(STEP_SECONDS),
+          });
+        const data = await range('ALERTS');
         // The load's own span, from the runner's VU gauge as Prometheus scraped it (the script's setup
         // runs before any VU): the time to detect counts from the first second with VUs.
-        const vus = await prometheus.query<{ result: AlertSeries[] }>('/api/v1/query_range', {
-          query: `max(k6_vus{testid="${run.testId}"}) > 0`,
-          start: String(startedAt),
-          end: String(end),
-          step: String(STEP_SECONDS),
-        });
+        const vus = await range(`max(k6_vus{testid="${run.testId}"}) > 0`);
         const loadTimes = vus.result[0]?.values.map(([t]) => t) ?? [];
+        const faults = await range('max by (group) (billing_sim_fault_active) > 0');
         const report = foldAlertHistory({
           series: data.result,
           testid: run.testId,
@@ -163,6 +179,7 @@ export function createRunObserver(options: ObserverOptions): RunObserver {
           step: STEP_SECONDS,
           loadStartedAt: loadTimes[0] ?? startedAt,
           loadEndedAt: loadTimes.at(-1) ?? null,
+          faultSeries: faults.result,
         });
         writeFileSync(join(run.runDir, ALERTS_FILE), `${JSON.stringify(report, null, 2)}\n`);
         const fired = report.alerts.filter((alert) => alert.firingAt);

@@ -126,6 +126,22 @@ describe('folding the ALERTS history', () => {
     expect(report.alerts[2]?.pendingSeconds).toBe(3);
     expect(report.alerts[3]?.pendingAt).toBeNull(); // no "for": straight to firing
   });
+
+  it('folds the fault gauge into windows per group, open at the end when the fault was still on', () => {
+    const report = foldAlertHistory({
+      ...base,
+      series: [],
+      faultSeries: [
+        { metric: { group: 'billing' }, values: [...at(105, 110), ...at(120, 130)] },
+        { metric: { group: 'notices' }, values: at(112, 114) },
+      ],
+    });
+    expect(report.faults).toEqual([
+      { group: 'billing', startAt: new Date(105_000).toISOString(), endAt: new Date(111_000).toISOString() },
+      { group: 'notices', startAt: new Date(112_000).toISOString(), endAt: new Date(115_000).toISOString() },
+      { group: 'billing', startAt: new Date(120_000).toISOString(), endAt: null },
+    ]);
+  });
 });
 
 describe('the observer on a real Prometheus', () => {
@@ -136,7 +152,10 @@ describe('the observer on a real Prometheus', () => {
       () =>
         '# TYPE mpaspor_invariant_violations gauge\nmpaspor_invariant_violations{invariant="slot-over-capacity"} 2\n',
     );
-    const billing = await exporter(() => '# TYPE up_like gauge\nup_like 1\n');
+    const billing = await exporter(
+      () =>
+        '# TYPE billing_sim_fault_active gauge\nbilling_sim_fault_active{group="billing"} 1\nbilling_sim_fault_active{group="notices"} 0\n',
+    );
     const runDir = scratch();
     const notes: string[] = [];
     const observer = createRunObserver({ binary, onStep: (line) => notes.push(line) });
@@ -159,6 +178,7 @@ describe('the observer on a real Prometheus', () => {
     expect(invariant?.firingAt).not.toBeNull();
     expect(invariant?.resolvedAt).toBeNull(); // still violated when the run ended
     expect(written.loadStartedAt).not.toBeNull();
+    expect(written.faults.map((f) => [f.group, f.endAt])).toEqual([['billing', null]]);
     expect(written.timeScale).toBe(60);
     expect(existsSync(join(runDir, 'observe', 'alerts.yml'))).toBe(true);
     expect(readFileSync(join(runDir, 'observe', 'recording.yml'), 'utf8')).toContain('[1m]');

@@ -320,6 +320,36 @@ export const en = {
     'The load generator was saturated during this run ({lags}), so its own queueing is in the latency figures, which are not trustworthy.',
   'runnerHealth.eventLoopLag': 'event-loop lag p99 {ms} ms',
   'runnerHealth.startLag': 'iterations started p95 {ms} ms behind schedule',
+  'section.timeline': 'Alerts during the run',
+  'timeline.intro':
+    'A Prometheus watched this run (--observe) with the project’s alert rules, their windows and waits divided by {scale}: one second of the run stands for {scale} seconds of production. The time to detect counts from the fault injected before the alert, or from the start of the load when there was none.',
+  'timeline.none': 'No alert went pending or firing during the run.',
+  'timeline.noFaults':
+    'No fault window is known for this run (no faults.ndjson, and the simulator’s fault gauge was never on): the delays count from the start of the load.',
+  'col.second': 'Second',
+  'col.event': 'Event',
+  'col.alert': 'Alert',
+  'col.detect': 'Time to detect',
+  'col.resolvedAfter': 'Resolved',
+  'tl.load-start': 'load started',
+  'tl.load-end': 'load ended',
+  'tl.fault-start': 'fault injected: {fault}',
+  'tl.fault-end': 'fault cleared: {fault}',
+  'tl.pending': '{alert} pending',
+  'tl.firing': '{alert} firing, {delta} after {since}',
+  'tl.resolved': '{alert} resolved, {delta} after {since}',
+  'tl.cleared': '{alert} no longer pending, without having fired',
+  'tl.since.fault': 'the {fault} fault',
+  'tl.since.load': 'the start of the load',
+  'tl.stillFiring': 'still firing at the end',
+  'tl.neverFired': 'never fired',
+  'section.valerts': 'Alerts in the observed runs',
+  'valerts.intro':
+    'Each run of this verification was watched by its own Prometheus (--observe); per side, the alerts that fired, in how many of its observed runs, and the median time to detect.',
+  'valerts.none': 'no alert fired',
+  'valerts.runs': '{k} of {n} runs',
+  'col.firedIn': 'Fired in',
+  'col.medianDetect': 'Median time to detect',
 } as const;
 
 export type MessageKey = keyof typeof en;

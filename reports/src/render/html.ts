@@ -17,6 +17,7 @@ import { type ChartSeries, hasData, lineChartSvg } from './charts.ts';
 import { escapeHtml as e } from './escape.ts';
 import { htmlTable, journeyCards, page } from './page.ts';
 import { PALETTE, type RunSide, runCharts } from './run-charts.ts';
+import { timelineHtml } from './timeline.ts';
 import { budgetSentence, burnText } from './words.ts';
 
 /** Colours readable by most colour-blind readers: candidate in blues, baseline in greys, dashed. */
@@ -265,6 +266,7 @@ ${sloTable(tr, model)}
 ${budgetSection(tr, model)}
 <h2>${e(tr.t('section.charts'))}</h2>
 <div class="charts">${runCharts(tr, sides(model), model.targets).join('\n')}</div>
+${timelineHtml(tr, model.candidate)}
 <h2>${e(tr.t('section.invariants'))}</h2>
 ${runs.map(([name, view]) => invariantsBlock(tr, name, view)).join('\n')}
 <h2>${e(tr.t('section.thresholds'))}</h2>

@@ -7,6 +7,7 @@ import { runnerSaturation, saturationNotes, saturationSentence } from '../runner
 import type { VerificationView } from '../verification.ts';
 import { defectClaimText, sloClaimText } from './claims.ts';
 import type { ReportJson } from './report-schema.ts';
+import { timelineJson, verificationAlerts } from './timeline.ts';
 import { outcomeSentence, verificationOk } from './verification-html.ts';
 import { budgetSentence, journeyText } from './words.ts';
 
@@ -56,6 +57,7 @@ function runJson(tr: Translator, view: RunView) {
       sentence: saturation && saturationSentence(tr, saturation),
     },
     journeys: journeysJson(tr, view.journeys),
+    timeline: timelineJson(tr, view),
     budgets: view.budgets.map((b) => ({
       ...b,
       sentence: budgetSentence(
@@ -106,6 +108,7 @@ export function buildVerificationJson(
     burn: s.burn,
     /** Runs whose load generator was saturated, each with its sentence. */
     saturatedRuns: saturationNotes(tr, s.runs.map(runOf), true),
+    alerts: verificationAlerts([{ label: s.label, runs: s.runs }])?.[0] ?? null,
   });
   return {
     schemaVersion: 1,

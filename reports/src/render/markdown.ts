@@ -12,6 +12,7 @@ import {
   reportNotes,
   sloLabel,
 } from '../model.ts';
+import { timelineMarkdown } from './timeline.ts';
 import { budgetSentence, burnText, journeyLabel, journeyText, readinessLabel } from './words.ts';
 
 const READINESS_ICON: Record<Journey['readiness'], string> = {
@@ -160,6 +161,7 @@ export function renderMarkdown(tr: Translator, model: ReportModel, pdfProblem: s
     );
   }
 
+  out.push(...timelineMarkdown(tr, candidate));
   out.push(`## ${tr.t('section.thresholds')}`, '');
   const thresholdRows = runs.flatMap(([name, view]) =>
     view.thresholds.map((t) => [name, `\`${t.metric}\``, `\`${t.expression}\``, status(tr, t.ok)]),

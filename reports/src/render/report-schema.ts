@@ -43,6 +43,29 @@ export const BudgetJson = Type.Object(
   { additionalProperties: true },
 );
 
+const TimelineJson = Type.Object(
+  {
+    testid: Type.String(),
+    timeScale: Type.Number(),
+    faults: Type.Array(
+      Type.Object({ kind: Type.String(), fromSecond: Type.Number(), toSecond: Nullable(Type.Number()) }),
+    ),
+    alerts: Type.Array(
+      Type.Object(
+        {
+          alertname: Type.String(),
+          detectSeconds: Nullable(Type.Number()),
+          resolveSeconds: Nullable(Type.Number()),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+    /** Every event in time order, in the report's language. */
+    events: Type.Array(Type.Object({ second: Type.Number(), kind: Type.String(), text: Type.String() })),
+  },
+  { additionalProperties: true },
+);
+
 const Pdf = Nullable(
   Type.Object({
     written: Type.Boolean(),
@@ -74,6 +97,8 @@ const RunSummary = Type.Object(
     ),
     journeys: Type.Array(JourneyJson),
     budgets: Type.Array(BudgetJson),
+    /** The alert timeline of an observed run (--observe); null when it was not observed. */
+    timeline: Type.Optional(Nullable(TimelineJson)),
   },
   { additionalProperties: true },
 );
@@ -117,6 +142,22 @@ const Claim = Type.Object({
 
 const SideJson = Type.Object({
   label: Type.String(),
+  /** The alerts of the side's observed runs; null when none was observed. */
+  alerts: Type.Optional(
+    Nullable(
+      Type.Object({
+        label: Type.String(),
+        observedRuns: Type.Integer({ minimum: 0 }),
+        alerts: Type.Array(
+          Type.Object({
+            name: Type.String(),
+            firedInRuns: Type.Integer({ minimum: 1 }),
+            medianDetectSeconds: Nullable(Type.Number()),
+          }),
+        ),
+      }),
+    ),
+  ),
   runs: Type.Integer({ minimum: 0 }),
   journeys: Type.Array(JourneyJson),
   burn: Type.Array(

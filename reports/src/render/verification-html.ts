@@ -9,6 +9,7 @@ import { formatFigure, verdictWord } from './claims.ts';
 import { escapeHtml as e } from './escape.ts';
 import { htmlTable, journeyCards, page, pill } from './page.ts';
 import { PALETTE, runCharts } from './run-charts.ts';
+import { verificationAlertsHtml } from './timeline.ts';
 import {
   type Cell,
   type ClaimTable,
@@ -250,6 +251,10 @@ ${claimTableHtml(sloClaimTable(tr, view), 'claims slos')}
 ${budgetTable(tr, view)}
 <h2>${e(tr.t('vcharts.overTime'))}</h2>
 <div class="charts">${runCharts(tr, sides, view.targets).join('\n')}</div>
+${verificationAlertsHtml(
+  tr,
+  [view.baseline, view.candidate].map((s) => ({ label: sideLabel(tr, s), runs: s.runs })),
+)}
 <h2>${e(tr.t('section.method'))}</h2>
 <ul class="method">${methodItems(tr, view)
     .map((m) => `<li>${e(m)}</li>`)

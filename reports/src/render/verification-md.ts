@@ -3,6 +3,7 @@
 import type { Translator } from '../i18n/index.ts';
 import type { VerificationView } from '../verification.ts';
 import { journeysTable, table } from './markdown.ts';
+import { verificationAlertsMarkdown } from './timeline.ts';
 import { methodItems, outcomeSentence, sideLabel, verificationOk } from './verification-html.ts';
 import {
   type Cell,
@@ -59,6 +60,12 @@ export function renderVerificationMarkdown(
   );
   out.push(`## ${tr.t('section.defectClaims')}`, '', claimTableMd(tr, defectClaimTable(tr, view)), '');
   out.push(`## ${tr.t('section.sloClaims')}`, '', claimTableMd(tr, sloClaimTable(tr, view)), '');
+  out.push(
+    ...verificationAlertsMarkdown(
+      tr,
+      [view.baseline, view.candidate].map((s) => ({ label: sideLabel(tr, s), runs: s.runs })),
+    ),
+  );
   out.push(`## ${tr.t('section.method')}`, '', ...methodItems(tr, view).map((m) => `- ${m}`), '');
   out.push(`## ${tr.t('section.runs')}`, '');
   out.push(

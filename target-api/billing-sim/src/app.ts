@@ -9,6 +9,7 @@ import { AccessLogController, createLogger, createMetrics, telemetryPlugin } fro
 import { billRoutes } from './bills/routes.ts';
 import { BillStore } from './bills/store.ts';
 import type { BillingSimConfig } from './config.ts';
+import { registerFaultGauge } from './faults/metrics.ts';
 import { adminRoutes } from './faults/routes.ts';
 import { activeNoticeFaults } from './faults/schedule.ts';
 import { NoticeSender } from './notices/sender.ts';
@@ -58,7 +59,9 @@ export function buildBillingSim(config: BillingSimConfig): FastifyInstance {
 
   app.setValidatorCompiler(createValidatorCompiler());
   installProblemHandlers(app);
-  app.register(telemetryPlugin, { metrics: createMetrics() });
+  const metrics = createMetrics();
+  registerFaultGauge(metrics.registry, state, config.now);
+  app.register(telemetryPlugin, { metrics });
   let ready = false;
   app.addHook('onReady', async () => {
     ready = true;

@@ -129,8 +129,11 @@ export async function runPgbench(
       i: '0',
       slot: SLOT,
       active: '{HELD,WAITING_PAYMENT,PAID}',
-      // The API binds NULL (no Idempotency-Key); pgbench cannot, and a key nobody stored finds no row alike.
-      no_key: 'none',
+      // The API binds NULL (no Idempotency-Key); pgbench cannot. An empty key finds no stored row alike,
+      // and hold_seat() remembers none for it (the route refuses an empty key).
+      no_key: '',
+      // The hardened default of MAX_ACTIVE_HOLDS_PER_ACCOUNT: the account is locked and its holds counted.
+      max_holds: '5',
       fee: '650000',
       passport_type: 'E_PASPOR',
       validity: '10',

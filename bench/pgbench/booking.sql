@@ -19,8 +19,8 @@ SELECT a.id AS applicant_id, a.nik, a.date_of_birth, a.married, s.capacity, s.ta
      LEFT JOIN idempotency_keys k ON k.account_id = :n AND k.key = :no_key;
 
 SELECT hold_seat(:n, :n, :n, :n, :n, :slot, :fee, :passport_type, :validity, :application_type, :purpose,
-         :created_at, :issue_by, :next_attempt_at, :outbox, :trace_context, :no_key, :no_key, :max_holds,
-         :active::text[]) AS left;
+         :created_at, :issue_by, :next_attempt_at, :outbox, :trace_context, :remember_key, :no_key, :no_key,
+         :max_holds, :active::text[]) AS left;
 
 UPDATE bookings b SET status = 'WAITING_PAYMENT', billing_code = :n, code_issued_at = :issued_at, pay_by = :pay_by,
        next_attempt_at = NULL FROM slots s WHERE b.id = :n AND b.status = 'HELD' AND s.id = b.slot_id

@@ -40,7 +40,7 @@ export async function holdSeatInOneStatement(
   try {
     const result = await db.query<{ left: number }>(
       `SELECT hold_seat($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-         $20::text[]) AS left`,
+         $20, $21::text[]) AS left`,
       [
         booking.id,
         booking.accountId,
@@ -58,6 +58,7 @@ export async function holdSeatInOneStatement(
         booking.nextAttemptAt,
         booking.outbox,
         booking.traceContext,
+        remember !== undefined,
         remember?.key ?? null,
         remember?.requestHash ?? null,
         maxHolds ?? null,

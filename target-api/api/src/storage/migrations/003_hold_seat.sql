@@ -9,15 +9,16 @@
 -- the sub-statements of a CTE share one snapshot taken before the lock was granted, and a bot tapping
 -- for ten applicants at once would have all ten count "none held yet".
 --
--- p_max_holds NULL: no cap here (quota-hoarding's legacy). p_key NULL or '' (pgbench cannot bind NULL;
--- the route refuses an empty key): no Idempotency-Key to remember. Refusals are raised, so the booking
+-- p_max_holds NULL: no cap here (quota-hoarding's legacy). p_remember_key false: no Idempotency-Key to
+-- remember (a flag beside p_key, as pgbench cannot bind NULL). Refusals are raised, so the booking
 -- row goes back with them: 'quota-exhausted' (no seat free), 'hold-limit-reached'; a second active
 -- booking of the NIK is bookings_one_active_per_nik's unique violation.
 CREATE FUNCTION hold_seat(
   p_id text, p_account_id text, p_applicant_id text, p_nik text, p_nik_guard text, p_slot_id text,
   p_fee integer, p_passport_type text, p_validity_years integer, p_application_type text,
   p_purpose text, p_created_at timestamptz, p_issue_by timestamptz, p_next_attempt_at timestamptz,
-  p_outbox boolean, p_trace_context text, p_key text, p_request_hash text, p_max_holds integer,
+  p_outbox boolean, p_trace_context text, p_remember_key boolean, p_key text, p_request_hash text,
+  p_max_holds integer,
   p_active text[]
 ) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -34,7 +35,7 @@ BEGIN
   VALUES (p_id, p_account_id, p_applicant_id, p_nik, p_nik_guard, p_slot_id, 'HELD', p_fee, p_passport_type,
     p_validity_years, p_application_type, p_purpose, p_created_at, p_issue_by, p_next_attempt_at, p_outbox,
     p_trace_context);
-  IF coalesce(p_key, '') <> '' THEN
+  IF p_remember_key THEN
     INSERT INTO idempotency_keys (account_id, key, request_hash, booking_id, status_code, created_at)
     VALUES (p_account_id, p_key, p_request_hash, p_id, 201, p_created_at);
   END IF;

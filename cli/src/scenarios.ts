@@ -68,7 +68,8 @@ export const SCENARIOS: Record<ScenarioName, ScenarioSpec> = {
     purpose: 'a release opens the quota and a crowd arrives at once',
     stackEnv: legacyRaceWindow,
     // BURST_RATE in the CLI's environment overrides the script's burst (finding the rate a target holds).
-    scriptEnv: () => (process.env.BURST_RATE ? { BURST_RATE: process.env.BURST_RATE } : {}),
+    scriptEnv: (): Record<string, string> =>
+      process.env.BURST_RATE ? { BURST_RATE: process.env.BURST_RATE } : {},
   },
   'quota-hoarding': {
     name: 'quota-hoarding',

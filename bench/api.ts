@@ -183,6 +183,9 @@ async function benchPhase(phase: Phase): Promise<Result> {
       billingPort: 0,
       // '' and not undefined: PGlite even when the shell exports DATABASE_URL.
       databaseUrl: databaseUrl ?? '',
+      // On a machine shared with other work, starting the API (PGlite's WASM, module loading) has taken
+      // 46 s: a slow start only delays the benchmark, it is not measured.
+      readyTimeoutMs: 180_000,
       // Telemetry as shipped: access log at info, tracing on without an exporter, metrics.
       env: {
         ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),

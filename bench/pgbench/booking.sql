@@ -1,6 +1,6 @@
 -- One hardened booking (POST /v1/bookings, no Idempotency-Key) as the API sends it to PostgreSQL,
--- statement for statement, for pgbench: the pre-booking read, the booking transaction, and the payment
--- code stored after the billing call. pgbench-test.test.ts checks these statements against what the API
+-- statement for statement, for pgbench: the pre-booking read, the booking's write (hold_seat(), one
+-- statement: migrations/003_hold_seat.sql), and the payment code stored after the billing call. pgbench-test.test.ts checks these statements against what the API
 -- really sends; bench/support/pgbench.ts seeds the rows and passes the fixed values with -D.
 --
 -- Each client books its own applicants in turn (variables persist across a client's transactions):
@@ -18,15 +18,9 @@ SELECT a.id AS applicant_id, a.nik, a.date_of_birth, a.married, s.capacity, s.ta
      LEFT JOIN slots s ON s.id = :slot
      LEFT JOIN idempotency_keys k ON k.account_id = :n AND k.key = :no_key;
 
-BEGIN;
-SELECT 1 FROM accounts WHERE id = :n FOR UPDATE;
-SELECT count(*)::int AS n FROM bookings WHERE account_id = :n AND status = ANY(:active::text[]);
-INSERT INTO bookings (id, account_id, applicant_id, nik, nik_guard, slot_id, status, fee, passport_type,
-         validity_years, application_type, purpose, created_at, issue_by, next_attempt_at, outbox, trace_context)
-       VALUES (:n, :n, :n, :n, :n, :slot, 'HELD', :fee, :passport_type, :validity, :application_type, :purpose,
-         :created_at, :issue_by, :next_attempt_at, :outbox, :trace_context);
-UPDATE slots SET taken = taken + 1 WHERE id = :slot AND taken < capacity RETURNING capacity - taken AS left;
-COMMIT;
+SELECT hold_seat(:n, :n, :n, :n, :n, :slot, :fee, :passport_type, :validity, :application_type, :purpose,
+         :created_at, :issue_by, :next_attempt_at, :outbox, :trace_context, :remember_key, :no_key, :no_key,
+         :max_holds, :active::text[]) AS left;
 
 UPDATE bookings b SET status = 'WAITING_PAYMENT', billing_code = :n, code_issued_at = :issued_at, pay_by = :pay_by,
        next_attempt_at = NULL FROM slots s WHERE b.id = :n AND b.status = 'HELD' AND s.id = b.slot_id

@@ -131,6 +131,10 @@ export async function runPgbench(
       active: '{HELD,WAITING_PAYMENT,PAID}',
       // The API binds NULL (no Idempotency-Key); pgbench cannot, and a key nobody stored finds no row alike.
       no_key: 'none',
+      // ...and hold_seat() remembers no key: the flag the API sets when there is none.
+      remember_key: 'false',
+      // The hardened default of MAX_ACTIVE_HOLDS_PER_ACCOUNT: the account is locked and its holds counted.
+      max_holds: '5',
       fee: '650000',
       passport_type: 'E_PASPOR',
       validity: '10',

@@ -80,7 +80,9 @@ export const SCENARIOS: Record<ScenarioName, ScenarioSpec> = {
     script: `${scenariosDir}quota-rush.ts`,
     purpose: 'a release opens the quota and a crowd arrives at once',
     stackEnv: legacyRaceWindow,
-    scriptEnv: none,
+    // BURST_RATE in the CLI's environment overrides the script's burst (finding the rate a target holds).
+    scriptEnv: (): Record<string, string> =>
+      process.env.BURST_RATE ? { BURST_RATE: process.env.BURST_RATE } : {},
   },
   'quota-hoarding': {
     name: 'quota-hoarding',

@@ -14,15 +14,7 @@ import { type PassportType, passportFee, type ServiceCategory, type ValidityYear
 import { checkBeforeBooking } from './domain/pre-booking.ts';
 import { type BookingOutcome, issueCodeInline, outcomeOf } from './issue-code.ts';
 import { activeBookingExists, idempotencyKeyReused, isRefusal, quotaExhausted } from './refusals.ts';
-import {
-  findBooking,
-  findIdempotencyKey,
-  insertBooking,
-  type NewBooking,
-  readBeforeBooking,
-  rememberIdempotencyKey,
-  toView,
-} from './store.ts';
+import { findBooking, findIdempotencyKey, type NewBooking, readBeforeBooking, toView } from './store.ts';
 
 export interface BookingRequest {
   applicantId: string;
@@ -184,21 +176,9 @@ async function holdSeat(
   };
   try {
     await variants.quotaRace.takeSeat(ctx, {
-      seat,
       officeId: input.officeId,
-      applicantId: known.applicant_id,
-      async writeBooking(tx) {
-        await variants.quotaHoarding.lockHolds(ctx, tx, accountId);
-        await insertBooking(tx, booking);
-        if (key !== undefined) {
-          await rememberIdempotencyKey(tx, accountId, key, {
-            request_hash: hash,
-            booking_id: id,
-            statusCode: 201,
-            createdAt,
-          });
-        }
-      },
+      booking,
+      remember: key !== undefined ? { key, requestHash: hash } : undefined,
     });
   } catch (error) {
     if (isUniqueViolation(error, 'bookings_one_active_per_nik')) throw activeBookingExists();

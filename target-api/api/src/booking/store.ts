@@ -2,7 +2,7 @@
 // through its states. Every statement of the booking flows is here or in seat-store.ts.
 import type { Queryable } from '../storage/index.ts';
 import { ACTIVE, type BookingEvent, type BookingStatus, sourcesOf, targetOf } from './domain/states.ts';
-import { giveSeatBack } from './seat-store.ts';
+import { giveSeatBack, type KeyToRemember } from './seat-store.ts';
 
 export interface BookingRecord {
   id: string;
@@ -223,6 +223,23 @@ export async function insertBooking(db: Queryable, booking: NewBooking): Promise
       booking.traceContext,
     ],
   );
+}
+
+/** A new booking's row and, if given, its Idempotency-Key (first answered 201), in the caller's transaction. */
+export async function writeBooking(
+  tx: Queryable,
+  booking: NewBooking,
+  remember: KeyToRemember | undefined,
+): Promise<void> {
+  await insertBooking(tx, booking);
+  if (remember) {
+    await rememberIdempotencyKey(tx, booking.accountId, remember.key, {
+      request_hash: remember.requestHash,
+      booking_id: booking.id,
+      statusCode: 201,
+      createdAt: booking.createdAt,
+    });
+  }
 }
 
 export interface StoredKey {

@@ -18,6 +18,11 @@ export interface HoldLimits {
   checkHolds(ctx: AppContext, active: { perAccount: number; perNik: number }): void;
   /** Inside the booking's transaction, before its row is written: the race-free cap. */
   lockHolds(ctx: AppContext, tx: Queryable, accountId: string): Promise<void>;
+  /**
+   * The same cap where the booking is written in one statement (quota-race's fix): the active bookings
+   * the account may already hold, counted there under the account's lock; undefined for no cap.
+   */
+  capInWrite(ctx: AppContext): number | undefined;
   /** Counts booking attempts per account (`app` is the booking plugin, after @fastify/rate-limit). */
   attemptLimiter(app: FastifyInstance, config: ApiConfig): AttemptLimiter;
 }
@@ -42,6 +47,7 @@ export const quotaHoarding: Defect<HoldLimits> = {
     checkApplicantLimit: async () => {},
     checkHolds: () => {},
     lockHolds: async () => {},
+    capInWrite: () => undefined,
     attemptLimiter: () => async () => UNLIMITED,
   },
   fix: {
@@ -69,6 +75,7 @@ export const quotaHoarding: Defect<HoldLimits> = {
         throw holdLimitReached(ctx.config.maxActiveHoldsPerAccount);
       }
     },
+    capInWrite: (ctx) => ctx.config.maxActiveHoldsPerAccount,
     attemptLimiter(app, config) {
       const count = app.createRateLimit({
         max: config.bookingRateLimitPerMinute,

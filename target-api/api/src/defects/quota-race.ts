@@ -1,21 +1,25 @@
 // quota-race: how a booking takes its seat. Legacy reads the quota, does other work, then writes
 // blindly, so every request in flight meanwhile sees the same last seat; the fix takes the seat with a
-// conditional update in the booking's own transaction.
+// conditional update in the statement that writes the booking.
 
 import { isRefusal, quotaExhausted } from '../booking/refusals.ts';
-import { giveSeatBack, takeSeatAtomically, takeSeatBlindly } from '../booking/seat-store.ts';
-import { countPaidBookings } from '../booking/store.ts';
+import {
+  giveSeatBack,
+  holdSeatInOneStatement,
+  type KeyToRemember,
+  takeSeatBlindly,
+} from '../booking/seat-store.ts';
+import { countPaidBookings, type NewBooking, writeBooking } from '../booking/store.ts';
 import type { AppContext } from '../context.ts';
 import { sleep } from '../storage/database.ts';
-import type { Queryable } from '../storage/index.ts';
 import type { Defect } from './ids.ts';
 
 export interface SeatHold {
-  seat: string;
   officeId: string;
-  applicantId: string;
-  /** Writes the booking row (and its key) in the transaction that takes the seat. */
-  writeBooking: (tx: Queryable) => Promise<void>;
+  /** The row to write; its slotId is the seat taken. */
+  booking: NewBooking;
+  /** The Idempotency-Key to remember with it, if the request has one to honour. */
+  remember: KeyToRemember | undefined;
 }
 
 export interface SeatTaking {
@@ -39,32 +43,36 @@ export const quotaRace: Defect<SeatTaking> = {
   legacy: {
     async takeSeat(ctx, hold) {
       // Every request in flight since the read saw the same last seat: the slot is oversold.
-      await checkDocumentsLegacy(ctx, hold.applicantId);
-      await takeSeatBlindly(ctx.db, hold.seat);
+      const { booking } = hold;
+      await checkDocumentsLegacy(ctx, booking.applicantId);
+      await takeSeatBlindly(ctx.db, booking.slotId);
       try {
-        await ctx.db.transaction(hold.writeBooking);
+        await ctx.db.transaction(async (tx) => {
+          await ctx.variants.quotaHoarding.lockHolds(ctx, tx, booking.accountId);
+          await writeBooking(tx, booking, hold.remember);
+        });
       } catch (error) {
-        await giveSeatBack(ctx.db, hold.seat);
+        await giveSeatBack(ctx.db, booking.slotId);
         throw error;
       }
     },
   },
   fix: {
     async takeSeat(ctx, hold) {
-      // The conditional update takes the seat only while one is free, in the same transaction as the
-      // booking row; if the row cannot be written (NIK guard, idempotency race) the seat is not taken.
+      // The conditional update takes the seat only while one is free, in the statement that writes the
+      // booking row; if the row cannot be written (NIK guard, idempotency race, hold cap) the seat is not
+      // taken. Everyone in a rush wants the same slot, so its row is the hot lock: one statement holds it
+      // from the seat's update to the commit with no round trip to the client in between.
       // When the flow learns that a slot is full (the last seat taken, or none left), it forgets the
       // office's cached calendar: the next look shows the slot red instead of sending more users at it.
-      let seatsLeft: number | null = null;
+      let seatsLeft: number;
       try {
-        // Everyone in a rush wants the same slot, so its row is the hot lock: it is taken last, just
-        // before COMMIT, and held for one round trip instead of three. If no seat is left, the rollback
-        // takes the booking row back with it.
-        await ctx.db.transaction(async (tx) => {
-          await hold.writeBooking(tx);
-          seatsLeft = await takeSeatAtomically(tx, hold.seat);
-          if (seatsLeft === null) throw quotaExhausted();
-        });
+        seatsLeft = await holdSeatInOneStatement(
+          ctx.db,
+          hold.booking,
+          hold.remember,
+          ctx.variants.quotaHoarding.capInWrite(ctx),
+        );
       } catch (error) {
         if (isRefusal(error, 'quota-exhausted')) ctx.availability.forgetOffice(hold.officeId);
         throw error;

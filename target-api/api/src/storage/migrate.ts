@@ -40,10 +40,23 @@ export async function migrationsApplied(db: Database): Promise<boolean> {
   return migrationFiles().every((file) => seen.has(file));
 }
 
-/** Splits a migration on semicolons at line ends; the files hold no function bodies. */
-function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*$/m)
-    .map((part) => part.replace(/^\s*--.*$/gm, '').trim())
-    .filter((part) => part.length > 0);
+/**
+ * Splits a migration on semicolons at line ends, except inside a dollar-quoted body (a function's,
+ * whose statements end the same way); comment lines outside such a body are dropped.
+ */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let current: string[] = [];
+  let inBody = false;
+  for (const line of sql.split('\n')) {
+    if (!inBody && /^\s*--/.test(line)) continue;
+    current.push(line);
+    if ((line.match(/\$\$/g)?.length ?? 0) % 2 === 1) inBody = !inBody;
+    if (!inBody && /;\s*$/.test(line)) {
+      statements.push(current.join('\n').replace(/;\s*$/, '').trim());
+      current = [];
+    }
+  }
+  statements.push(current.join('\n').trim());
+  return statements.filter((statement) => statement.length > 0);
 }

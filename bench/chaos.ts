@@ -20,10 +20,10 @@
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startStack } from '@paspor-lab/target-api';
+import { createScratchDatabase } from '@paspor-lab/target-api/scratch-database';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { startStack } from '../target-api/serve.ts';
-import { createScratchDatabase } from '../target-api/shared/scratch-database.ts';
 import { adminJson, type SlotChoice } from './support/bookers.ts';
 import { auditDatabase, type Window, windowOf } from './support/chaos-audit.ts';
 import {

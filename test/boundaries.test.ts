@@ -23,9 +23,10 @@ describe('package boundaries', () => {
   it('hold in this repository: no deep import, no undeclared package, no cycle', () => {
     const graph = importGraph(root);
     expect(graph.violations).toEqual([]);
-    // The shape docs/ARCHITECTURE.md describes: the CLI on top, nothing imports the CLI but tests.
+    // The shape docs/ARCHITECTURE.md describes: the CLI on top; nothing imports the CLI but tests and
+    // the benchmarks of the root package, which sit above it (bench:chaos reads /metrics as the CLI does).
     const into = (name: string) => graph.edges.filter((e) => e.to === name && !e.testOnly).map((e) => e.from);
-    expect(into('@paspor-lab/cli')).toEqual([]);
+    expect(into('@paspor-lab/cli').filter((from) => from !== 'paspor-lab')).toEqual([]);
     expect(graph.edges).toContainEqual({
       from: '@paspor-lab/cli',
       to: '@paspor-lab/load-runner',

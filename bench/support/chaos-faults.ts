@@ -1,8 +1,9 @@
 // The faults of `npm run bench:chaos`: a seeded plan of when each one starts and how long it lasts
 // (pure), and how each is switched on and off through the two services' /admin/faults routes or, for a
 // crash, the stack's restartApi.
+
+import { seededRandom } from '@paspor-lab/reports/random';
 import type { Pool } from 'undici';
-import { seededRandom } from '../../reports/src/stats/ranks.ts';
 import { adminJson } from './bookers.ts';
 
 export const FAULT_KINDS = [

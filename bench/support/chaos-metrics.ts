@@ -1,8 +1,9 @@
 // The API's own count of its 5xx answers, by route, from its /metrics: it covers what the bench's users
 // cannot see (the answers to the simulator's notices). The counters start again with each process, so
 // the bench reads them just before every SIGKILL and once at the end, and adds the readings up.
+
+import { parsePrometheusText } from '@paspor-lab/cli/server-samples';
 import type { Pool } from 'undici';
-import { parsePrometheusText } from '../../cli/src/server-samples.ts';
 
 export class ServerErrorTally {
   /** "METHOD route" to the 5xx answers counted, over every API process of the run. */

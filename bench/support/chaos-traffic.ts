@@ -4,8 +4,8 @@
 // booking accepted (201, or 202 while its code is issued) with its key goes into the ledger that the
 // audit reads afterwards.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { seededRandom } from '@paspor-lab/reports/random';
 import { Pool } from 'undici';
-import { seededRandom } from '../../reports/src/stats/ranks.ts';
 import { type Booker, bookingBody, type SlotChoice } from './bookers.ts';
 
 export type Service = 'api' | 'billing';

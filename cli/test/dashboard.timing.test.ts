@@ -13,10 +13,10 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SLO_TARGETS } from '@paspor-lab/load-scenarios/slo';
+import { type Stack, startStack } from '@paspor-lab/target-api';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SLO_TARGETS } from '../../load-scenarios/lib/slo.ts';
-import { type Stack, startStack } from '../../target-api/serve.ts';
 
 const bin = fileURLToPath(new URL('../bin/paspor-lab.ts', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium'; // Debian's package, as the PDF report uses it

@@ -6,10 +6,8 @@
 // figures are not trustworthy, the normal run's says nothing (reports/src/runner-health.ts; the rendering
 // itself is tested from a fixture in reports/src/runner-health.test.ts). Timing-sensitive: run alone.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { saturationNotesOfSummary } from '@paspor-lab/reports/runner-health';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { translator } from '../../reports/src/i18n/index.ts';
-import { parseSummary } from '../../reports/src/run-folder.ts';
-import { saturationNotes } from '../../reports/src/runner-health.ts';
 import { cleanup, type FixtureServer, runK6, startServer } from './helpers.ts';
 
 let server: FixtureServer;
@@ -19,9 +17,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** What the report of a run with this summary says of the load generator (English). */
-function reportNotesOf(summary: unknown): string[] {
-  return saturationNotes(translator('en'), [{ id: 'run', summary: parseSummary(summary) }], false);
-}
+const reportNotesOf = saturationNotesOfSummary;
 
 describe('runner health', () => {
   it('a rate the runner keeps is not marked, and its start lag and corrected latency are reported', async () => {

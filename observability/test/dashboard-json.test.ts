@@ -2,8 +2,8 @@
 // change), and every panel is usable: a title, a Prometheus datasource and at least one query; runs and
 // injected faults are annotated, latency panels ask for exemplars, and the SLO stats turn at the objective.
 import { readdirSync, readFileSync } from 'node:fs';
+import { SLO_TARGETS } from '@paspor-lab/load-scenarios/slo';
 import { describe, expect, it } from 'vitest';
-import { SLO_TARGETS } from '../../load-scenarios/lib/slo.ts';
 import { ANNOTATION_EXPRS } from '../grafana/src/common.ts';
 import { DASHBOARDS_DIR, renderDashboards } from '../grafana/src/generate.ts';
 

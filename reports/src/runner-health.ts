@@ -2,8 +2,8 @@
 // saturated (summary.json's state.runnerHealth, load-runner/src/health.ts), its own queueing is in that
 // run's latency figures, and the report says so in one sentence with the lag figures that show it. A
 // run not marked, or one from an engine that keeps no such state (k6 itself), says nothing. Pure.
-import type { MessageKey, Translator } from './i18n/index.ts';
-import type { K6Summary } from './run-folder.ts';
+import { type MessageKey, type Translator, translator } from './i18n/index.ts';
+import { type K6Summary, parseSummary } from './run-folder.ts';
 
 /** What a saturated run's summary says of the runner (the figures are milliseconds). */
 export interface RunnerSaturation {
@@ -57,4 +57,12 @@ export function saturationNotes(
     const sentence = saturationSentence(tr, saturation);
     return [withIds ? `${run.id}: ${sentence}` : sentence];
   });
+}
+
+/**
+ * What a report of a run with this raw summary.json content says of its load generator, in English:
+ * the entry other packages' tests use (`@paspor-lab/reports/runner-health`).
+ */
+export function saturationNotesOfSummary(summary: unknown): string[] {
+  return saturationNotes(translator('en'), [{ id: 'run', summary: parseSummary(summary) }], false);
 }

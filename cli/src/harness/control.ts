@@ -8,7 +8,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PROBLEM_BASE, PROBLEM_CONTENT_TYPE } from '../../../target-api/shared/problem.ts';
+import { PROBLEM_BASE, PROBLEM_CONTENT_TYPE } from '@paspor-lab/target-api/problem';
 
 export interface Restart {
   signal: 'SIGKILL' | 'SIGTERM';

@@ -5,8 +5,8 @@
 // the harness kills it, or at the end of the run.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAULTS_FILE } from '../../../reports/src/faults.ts';
-import type { FaultPeriod } from '../../../target-api/shared/fault-history.ts';
+import { FAULTS_FILE } from '@paspor-lab/reports/faults';
+import type { FaultPeriod } from '@paspor-lab/target-api/fault-history';
 
 export interface FaultLine {
   kind: string;

@@ -5,9 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseFaults } from '@paspor-lab/reports/faults';
+import { buildBillingSim, simConfig } from '@paspor-lab/target-api/billing-sim';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseFaults } from '../../../reports/src/faults.ts';
-import { buildBillingSim, simConfig } from '../../../target-api/billing-sim/src/index.ts';
 import { startControl } from './control.ts';
 import { FaultRecorder } from './fault-recorder.ts';
 

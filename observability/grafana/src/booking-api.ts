@@ -3,7 +3,7 @@
 // notices, expiries, invariants) and the process (event loop, database pool); annotated with load-test
 // runs and injected faults. Built with the Grafana foundation SDK (common.ts has the shared parts).
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { SLO_TARGETS } from '../../../load-scenarios/lib/slo.ts';
+import { SLO_TARGETS } from '@paspor-lab/load-scenarios/slo';
 import {
   dashboardLink,
   labDashboard,

@@ -151,7 +151,8 @@ describe('scenario verdicts in short mode', () => {
     const r = await run('lost-notices', '--profile', 'hardened');
     expectPass(r);
     expect(r.metrics.paid_not_paid?.values.count).toBe(0);
-    expect(r.metrics.paid_to_paid?.values.count ?? 0).toBeGreaterThan(0);
+    // Someone paid and saw PAID (a Trend has no count in the summary: its max is that of a real wait).
+    expect(r.metrics.paid_to_paid?.values.max ?? 0).toBeGreaterThan(0);
   });
 
   it('outage-2023 fails on legacy: no clear answer while the identity store is down, and taps pile on', async () => {

@@ -2,7 +2,7 @@
 // blindly, so every request in flight meanwhile sees the same last seat; the fix takes the seat with a
 // conditional update in the statement that writes the booking.
 
-import { isRefusal, quotaExhausted } from '../booking/refusals.ts';
+import { isRefusal } from '../booking/refusals.ts';
 import {
   giveSeatBack,
   holdSeatInOneStatement,

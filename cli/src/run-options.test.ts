@@ -18,7 +18,7 @@ describe('parseRunOptions', () => {
   it('names the closest scenario and the valid ones when the scenario is unknown', () => {
     expect(() => parseRunOptions('qouta-rush', {}, {})).toThrow(
       new UsageError(
-        'unknown scenario "qouta-rush": did you mean quota-rush? (valid: smoke, quota-rush, quota-hoarding, payment-code-failure, payment-expiry, lost-notices, outage-2023, soak, breakpoint)',
+        'unknown scenario "qouta-rush": did you mean quota-rush? (valid: smoke, quota-rush, quota-hoarding, payment-code-failure, payment-expiry, lost-notices, outage-2023, soak, breakpoint, crash-recovery, slow-database)',
       ),
     );
     expect(() => parseRunOptions('rush', {}, {})).toThrow(/^unknown scenario "rush": \(valid: smoke, /);

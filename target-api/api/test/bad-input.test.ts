@@ -85,6 +85,7 @@ const ROUTES: [string, string][] = [
   ['POST', '/admin/bookings/{booking}/attendance'],
   ['GET', '/admin/invariants'],
   ['GET', '/admin/faults'],
+  ['GET', '/admin/faults/history'],
   ['PUT', '/admin/faults'],
   ['DELETE', '/admin/faults'],
   ['POST', '/admin/sweep'],

@@ -1,4 +1,4 @@
-// What the API trusts of a signed payment notice's paidAt (docs/DOMAIN.md, "Pay"): a bank claiming a
+// What the API trusts of a signed payment notice's paidAt (docs/DOMAIN.md, "The journey" (step 6, Pay)): a bank claiming a
 // payment in 2099, or before the bill existed, is refused with a problem+json 422 and changes nothing;
 // a plausible one is recorded, clamped to the moment of receipt, with the bank's own value kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

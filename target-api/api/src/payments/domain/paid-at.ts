@@ -1,4 +1,4 @@
-// What the service trusts of a bank notice's `paidAt` (docs/DOMAIN.md, "Pay"). The notice is signed, but
+// What the service trusts of a bank notice's `paidAt` (docs/DOMAIN.md, "The journey" (step 6, Pay)). The notice is signed, but
 // the instant in it is the bank's claim: a notice that says the bill was paid in 2099, or before its code
 // existed, is bad data, not a payment time. Pure: the caller passes the instants.
 

@@ -18,12 +18,7 @@ import {
 } from '@paspor-lab/reports/contract';
 import { judgeVerification, methods } from '@paspor-lab/reports/stats';
 import type { Progress } from './engines/types.ts';
-import {
-  FRESH_DATABASE_METHOD,
-  FRESH_DATABASE_NOTE,
-  freshCopy,
-  preparedPgliteFolder,
-} from './fresh-database.ts';
+import { FRESH_DATABASE_METHOD, FRESH_DATABASE_NOTE, preparedPgliteFolder } from './fresh-database.ts';
 import type { RunObserver } from './observe/index.ts';
 import { gitState, machineInfo, makeRunId } from './run-folder.ts';
 import { runScenario } from './run-scenario.ts';
@@ -164,12 +159,12 @@ export async function runVerification(
   mkdirSync(join(dir, VERIFICATION_RUNS_DIR), { recursive: true });
   const step = hooks.onStep ?? (() => {});
 
-  // A fresh database per run: a copy of a prepared PGlite folder (PostgreSQL: a database per run, as `run` does).
+  // A fresh database per run: each run opens a copy of a prepared PGlite folder (PostgreSQL: a database
+  // per run), as `run` always does (run-scenario.ts). Prepared here, once, so no run's time includes it.
   const onPglite = !process.env.DATABASE_URL && options.baseline.run.target === undefined;
-  let prepared: string | null = null;
   if (onPglite) {
     step('preparing the database every run starts from (once per set of migrations)');
-    prepared = await preparedPgliteFolder();
+    await preparedPgliteFolder();
   }
 
   const order: ('baseline' | 'candidate')[] = [];
@@ -182,33 +177,27 @@ export async function runVerification(
     const index = folders[side].length + 1;
     hooks.onRunStart?.({ side, label: setup.label, index, of: options.runs, order: position });
     const runId = makeRunId(options.scenario, `${side}-${index}`);
-    const copy = prepared ? freshCopy(prepared) : null;
-    try {
-      const outcome = await runScenario(
-        { ...setup.run, out: join(dir, VERIFICATION_RUNS_DIR, runId) },
-        {
-          id: runId,
-          onProgress: hooks.onProgress,
-          onStep: hooks.onStep,
-          signal: hooks.signal,
-          renderReport: false,
-          meta: { verification: { id, side, order: position } },
-          ...(hooks.newObserver ? { observer: hooks.newObserver() } : {}),
-          ...(copy ? { stackEnv: { PGLITE_DATA_DIR: copy.dir } } : {}),
-        },
-      );
-      const folder = await readRunFolder(outcome.dir);
-      folders[side].push(folder);
-      evidence[side].push(evidenceOf(folder, side, position, dir));
-      hooks.onRunEnd?.({
-        side,
-        passed: outcome.verdict.passed,
-        exitCode: outcome.verdict.exitCode,
-        dir: outcome.dir,
-      });
-    } finally {
-      copy?.remove();
-    }
+    const outcome = await runScenario(
+      { ...setup.run, out: join(dir, VERIFICATION_RUNS_DIR, runId) },
+      {
+        id: runId,
+        onProgress: hooks.onProgress,
+        onStep: hooks.onStep,
+        signal: hooks.signal,
+        renderReport: false,
+        meta: { verification: { id, side, order: position } },
+        ...(hooks.newObserver ? { observer: hooks.newObserver() } : {}),
+      },
+    );
+    const folder = await readRunFolder(outcome.dir);
+    folders[side].push(folder);
+    evidence[side].push(evidenceOf(folder, side, position, dir));
+    hooks.onRunEnd?.({
+      side,
+      passed: outcome.verdict.passed,
+      exitCode: outcome.verdict.exitCode,
+      dir: outcome.dir,
+    });
   }
 
   // Each side's defects as the target itself reported them (run.json), not only as asked for.

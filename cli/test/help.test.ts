@@ -33,7 +33,7 @@ describe('--help', () => {
   it.each(runnable)('$name lists its exit codes, 0 and 2 among them, each with a meaning', ({ command }) => {
     const help = helpOf(command);
     const block = /\nExit codes:\n((?: +\d+ {2}\S.*\n?)+)$/.exec(help)?.[1];
-    expect(block, help).toMatch(/^ +0  \S/m);
+    expect(block, help).toMatch(/^ +0 {2}\S/m);
     const codes = (block ?? '')
       .split('\n')
       .filter(Boolean)

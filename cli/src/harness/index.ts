@@ -15,7 +15,7 @@ export interface HarnessTarget {
 }
 
 export interface Harness {
-  /** Environment for the stack: PGLITE_DATA_DIR when the API must survive a restart on PGlite. */
+  /** Environment for the stack: PGLITE_DATA_DIR, the run's copy of the migrated PGlite folder. */
   stackEnv: Record<string, string>;
   /** Serves the control route for the started stack (none with --target); answers the script's __ENV. */
   attach(stack: Restartable | undefined, target: HarnessTarget): Promise<Record<string, string>>;
@@ -25,13 +25,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: {
-  runDir: string;
-  persistentPglite: boolean;
-}): Promise<Harness> {
+export async function createHarness(options: { runDir: string; pgliteCopy: boolean }): Promise<Harness> {
   // A copy of the folder migrated once (cli/src/fresh-database.ts): a new PGlite folder takes a minute
   // and more to create on a busy 2-core machine, a copy a fraction of a second.
-  const data: FreshCopy | undefined = options.persistentPglite
+  const data: FreshCopy | undefined = options.pgliteCopy
     ? freshCopy(await preparedPgliteFolder())
     : undefined;
   const recorder = new FaultRecorder();

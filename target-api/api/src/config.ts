@@ -51,6 +51,7 @@ export interface ApiConfig {
   releaseInitialDays: number;
   applicantLimit: number;
   maxActiveHoldsPerAccount: number;
+  bookingWritesAtOncePerAccount: number;
   maxActiveHoldsPerNik: number;
   bookingRateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
@@ -186,6 +187,12 @@ export const ApiEnvSchema = Type.Object({
     minimum: 1,
     description: 'hardened: active bookings per NIK',
   }),
+  BOOKING_WRITES_AT_ONCE_PER_ACCOUNT: Env.integer({
+    default: 1,
+    minimum: 1,
+    description:
+      'hardened: new bookings one account may have in flight at once in this process; the next gets 429 with `Retry-After` (a retry with the same `Idempotency-Key` is let through)',
+  }),
   BOOKING_RATE_LIMIT_PER_MINUTE: Env.integer({
     default: 30,
     minimum: 1,
@@ -291,6 +298,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     releaseInitialDays: v.RELEASE_INITIAL_DAYS,
     applicantLimit: v.APPLICANT_LIMIT,
     maxActiveHoldsPerAccount: v.MAX_ACTIVE_HOLDS_PER_ACCOUNT,
+    bookingWritesAtOncePerAccount: v.BOOKING_WRITES_AT_ONCE_PER_ACCOUNT,
     maxActiveHoldsPerNik: v.MAX_ACTIVE_HOLDS_PER_NIK,
     bookingRateLimitPerMinute: v.BOOKING_RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,

@@ -9,6 +9,7 @@ import { Bearer, BookingView, Category, IsoDate, OfficeId, Session, Uuid } from 
 import { type BookingRequest, createBooking, replayRetry } from './hold-seat.ts';
 import type { BookingOutcome } from './issue-code.ts';
 import { bookingProof, cancelBooking, getOwnBooking, listOwnBookings, rescheduleBooking } from './manage.ts';
+import { bookingInProgress } from './refusals.ts';
 
 const BookingParams = Type.Object({ bookingId: Uuid });
 
@@ -30,6 +31,8 @@ export const bookingPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (ap
   // a request already answered (same Idempotency-Key, same body) books nothing new, so past the limit it
   // still gets its first answer instead of a 429.
   const countAttempt = ctx.variants.quotaHoarding.attemptLimiter(app, ctx.config);
+  // quota-hoarding: the fix takes one new booking per account at a time; legacy takes them all at once.
+  const gate = ctx.variants.quotaHoarding.writeGate(ctx.config);
   const limitAttempts = async (
     request: FastifyRequest<{ Body: BookingRequest; Headers: { 'idempotency-key'?: string } }>,
     reply: FastifyReply,
@@ -74,11 +77,16 @@ export const bookingPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (ap
         response: { 201: BookingView, 202: BookingView },
       },
     },
-    async (request, reply) =>
-      sendOutcome(
-        reply,
-        await createBooking(ctx, accountOf(request), request.body, request.headers['idempotency-key']),
-      ),
+    async (request, reply) => {
+      const account = accountOf(request);
+      const key = request.headers['idempotency-key'];
+      if (!gate.enter(account, key)) throw bookingInProgress();
+      try {
+        return sendOutcome(reply, await createBooking(ctx, account, request.body, key));
+      } finally {
+        gate.leave(account, key);
+      }
+    },
   );
 
   app.get(

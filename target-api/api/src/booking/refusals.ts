@@ -22,6 +22,16 @@ export const holdLimitReached = (maxActiveHoldsPerAccount: number) =>
     `an account may hold at most ${maxActiveHoldsPerAccount} active bookings at once`,
   );
 
+/** quota-hoarding's fix: this account already has a new booking in flight. */
+export const bookingInProgress = () =>
+  new ProblemError(
+    429,
+    'booking-in-progress',
+    'Booking in progress',
+    'this account is already booking; wait for that answer, then book the next applicant (retry in 1 s)',
+    { 'retry-after': '1' },
+  );
+
 export const idempotencyKeyReused = () =>
   problems.unprocessable(
     'idempotency-key-reused',

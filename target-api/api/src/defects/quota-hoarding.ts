@@ -1,6 +1,8 @@
 // quota-hoarding: how many seats one account can hold (the touts', calo, trick). Legacy has no limit on
 // applicants, active holds or booking attempts; the fix caps applicants per account and active holds per
-// account and per NIK, and rate-limits booking attempts per account.
+// account and per NIK, rate-limits booking attempts per account, and takes one new booking per account
+// at a time: a bot tapping "confirm" for ten NIKs at once gets one write and nine 429s, so its burst
+// never becomes the database queue the ordinary applicants arriving beside it are shed behind.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { countApplicants } from '../applicants/store.ts';
 import { holdLimitReached } from '../booking/refusals.ts';
@@ -25,6 +27,45 @@ export interface HoldLimits {
   capInWrite(ctx: AppContext): number | undefined;
   /** Counts booking attempts per account (`app` is the booking plugin, after @fastify/rate-limit). */
   attemptLimiter(app: FastifyInstance, config: ApiConfig): AttemptLimiter;
+  /** How many new bookings one account may have in flight at once. */
+  writeGate(config: ApiConfig): WriteGate;
+}
+
+/**
+ * New booking writes in flight per account, in this process. `enter` says whether the write may start;
+ * each write that entered calls `leave` once it is answered. A request carrying the Idempotency-Key of a
+ * write in flight is a retry of that booking, not a new one: it enters (the key's own handling answers it).
+ */
+export interface WriteGate {
+  enter(accountId: string, idempotencyKey: string | undefined): boolean;
+  leave(accountId: string, idempotencyKey: string | undefined): void;
+}
+
+const OPEN_GATE: WriteGate = { enter: () => true, leave: () => {} };
+
+/** The fix's gate: at most `limit` new writes per account at once; retries of those ride along. */
+export function accountWriteGate(limit: number): WriteGate {
+  const inFlight = new Map<string, { writes: number; keys: Map<string, number> }>();
+  return {
+    enter(accountId, key) {
+      const account = inFlight.get(accountId) ?? { writes: 0, keys: new Map<string, number>() };
+      const retry = key !== undefined && account.keys.has(key);
+      if (!retry && account.writes >= limit) return false;
+      account.writes++;
+      if (key !== undefined) account.keys.set(key, (account.keys.get(key) ?? 0) + 1);
+      inFlight.set(accountId, account);
+      return true;
+    },
+    leave(accountId, key) {
+      const account = inFlight.get(accountId);
+      if (!account) return;
+      const sameKey = key === undefined ? 0 : (account.keys.get(key) ?? 0);
+      if (sameKey > 1) account.keys.set(key as string, sameKey - 1);
+      else if (key !== undefined) account.keys.delete(key);
+      account.writes--;
+      if (account.writes <= 0) inFlight.delete(accountId);
+    },
+  };
 }
 
 /** Counts one booking attempt and says whether the account is past its limit. */
@@ -49,6 +90,7 @@ export const quotaHoarding: Defect<HoldLimits> = {
     lockHolds: async () => {},
     capInWrite: () => undefined,
     attemptLimiter: () => async () => UNLIMITED,
+    writeGate: () => OPEN_GATE,
   },
   fix: {
     async checkApplicantLimit(ctx, accountId) {
@@ -96,5 +138,6 @@ export const quotaHoarding: Defect<HoldLimits> = {
         };
       };
     },
+    writeGate: (config) => accountWriteGate(config.bookingWritesAtOncePerAccount),
   },
 };

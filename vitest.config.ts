@@ -14,7 +14,7 @@ export default defineConfig({
   test: {
     // Vitest's default is one worker per core less one: a single worker on a 2-core machine. Most suite
     // files wait on child processes, PostgreSQL or Chromium, so two share the cores well: the suite took
-    // 246 s instead of 367 s here (2 Dec VM, idle). The timing project still runs one file at a time.
+    // 246 s instead of 367 s here (3 Dec, idle). The timing project still runs one file at a time.
     maxWorkers: 2,
     projects: [
       {

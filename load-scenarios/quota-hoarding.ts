@@ -49,6 +49,11 @@ const fairHolds = knob('FAIR_HOLDS_PER_ACCOUNT', 5);
 const maxToutShare = knob('MAX_TOUT_SHARE', 0.4);
 const maxToutSeats = Math.floor(seats * maxToutShare);
 const triesPerNik = knob('TRIES', 4);
+/**
+ * The longest Retry-After a NIK waits out. A rate-limited account is told to come back when its minute
+ * is over: by then the release is gone, so the NIK gives up (and the run does not idle for a minute).
+ */
+const maxWaitMs = knob('MAX_WAIT_MS', 5000);
 const arrivalS = Math.ceil(ordinary / arrivalRate);
 
 /** Seats the touts' accounts took. */
@@ -115,8 +120,9 @@ async function firstGreen(data: Data): Promise<Slot | null> {
 
 /**
  * Tries the earliest green slots for one NIK; true when a seat was held. A slot sold out sends it to the
- * next one; a shed answer (503/429 with Retry-After) is waited out and tried again, as the app and the
- * bots both do; a limit or an error ends it.
+ * next one; a shed answer (503/429 with Retry-After: overloaded, one booking at a time per account, or
+ * the account's rate limit) is waited out and tried again, as the app and the bots both do, unless the
+ * wait is longer than the release lasts; a limit or an error ends it.
  */
 async function grab(data: Data, who: Applicant, surface: Surface): Promise<boolean> {
   for (let attempt = 0; attempt < triesPerNik; attempt++) {
@@ -124,8 +130,11 @@ async function grab(data: Data, who: Applicant, surface: Surface): Promise<boole
     if (!slot) return false;
     const outcome: BookingAttempt = await book(t, who, slot, { timeoutS: 10, surface });
     if (outcome.outcome === 'held') return true;
-    if (outcome.outcome === 'shed') await pause(retryAfterMs(outcome.res, 500));
-    else if (outcome.outcome !== 'quota-exhausted') return false;
+    if (outcome.outcome === 'shed') {
+      const waitMs = retryAfterMs(outcome.res, 500);
+      if (waitMs > maxWaitMs) return false;
+      await pause(waitMs);
+    } else if (outcome.outcome !== 'quota-exhausted') return false;
   }
   return false;
 }

@@ -29,7 +29,7 @@ import {
 } from './lib/slo.ts';
 
 const t = target();
-const durationS = knob('DURATION_S', 1800, 20);
+const durationS = knob('DURATION_S', 1800, 10);
 const browseRate = knob('BROWSE_RATE', 20, 10);
 const bookRate = knob('BOOK_RATE', 2, 3);
 

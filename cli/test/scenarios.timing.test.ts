@@ -2,12 +2,19 @@
 // the target's two services, the embedded runner, the run folder), with the verdicts of issue 5's
 // table. A failing run must fail for the named reason (an invariant, or the named threshold), and a
 // passing run must hold every threshold and every invariant.
+//
+// quota-rush and payment-code-failure run with --observe (the machine's Prometheus with the project's
+// time-scaled rules): the same runs also show what an SRE would have been paged for, and when (issue 14).
+// Legacy quota-rush: the invariant alert fires while the rush is still running, with its time to detect;
+// legacy payment-code-failure: the payment-code burn-rate alert fires; hardened: see expectQuietAlerts.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AlertsReport } from '../src/observe/index.ts';
+import { expectQuietAlerts, fired } from './alerts.ts';
 
 const bin = fileURLToPath(new URL('../bin/paspor-lab.ts', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'paspor-scenarios-'));
@@ -22,6 +29,10 @@ interface Finished {
   metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
   run: { knee?: { ratePerSec: number } | null };
   seconds: number;
+  /** alerts.json, with --observe. */
+  alerts: AlertsReport | null;
+  /** report.md, which shows the alert timeline. */
+  report: string;
 }
 
 async function run(scenario: string, ...flags: string[]): Promise<Finished> {
@@ -57,6 +68,8 @@ async function run(scenario: string, ...flags: string[]): Promise<Finished> {
     metrics: summary.metrics,
     run: runJson,
     seconds: (Date.now() - started) / 1000,
+    alerts: flags.includes('--observe') ? read<AlertsReport>('alerts.json') : null,
+    report: existsSync(join(out, 'report.md')) ? readFileSync(join(out, 'report.md'), 'utf8') : '',
   };
 }
 
@@ -70,6 +83,11 @@ function expectPass(r: Finished): void {
   expect(r.seconds).toBeLessThan(60);
 }
 
+function alertsOf(r: Finished): AlertsReport {
+  if (!r.alerts) throw new Error(`the run was not observed:\n${why(r)}`);
+  return r.alerts;
+}
+
 describe('scenario verdicts in short mode', () => {
   it('smoke passes on legacy: one user meets no defect', async () => {
     expectPass(await run('smoke', '--profile', 'legacy'));
@@ -79,16 +97,35 @@ describe('scenario verdicts in short mode', () => {
     expectPass(await run('smoke', '--profile', 'hardened'));
   });
 
-  it('quota-rush fails on legacy: slots over capacity and NIKs with two active bookings', async () => {
-    const r = await run('quota-rush', '--profile', 'legacy');
+  it('quota-rush fails on legacy: slots over capacity and NIKs with two active bookings; the invariant alert fires during the rush', async () => {
+    const r = await run('quota-rush', '--profile', 'legacy', '--observe');
     expect(r.exitCode, why(r)).toBe(99);
     expect(violated(r)).toEqual(expect.arrayContaining(['slot-over-capacity', 'duplicate-active-booking']));
+    const alerts = alertsOf(r);
+    const start = Date.parse(alerts.loadStartedAt ?? '');
+    const end = Date.parse(alerts.loadEndedAt ?? '');
+    expect(end - start, 'the runner was scraped through the rush').toBeGreaterThan(3_000);
+    const invariant = fired(alerts, 'InvariantViolation');
+    expect(invariant.length, why(r)).toBeGreaterThan(0);
+    const first = Math.min(...invariant.map((alert) => Date.parse(alert.firingAt ?? '')));
+    expect(first, 'fired before the load ended').toBeLessThanOrEqual(end);
+    const detect = Math.min(...invariant.map((alert) => alert.detectSeconds ?? Number.POSITIVE_INFINITY));
+    expect(detect).toBeGreaterThanOrEqual(0);
+    expect(detect).toBeLessThanOrEqual((end - start) / 1000);
+    expect(invariant.map((alert) => alert.labels.invariant)).toContain('slot-over-capacity');
+    expect(r.stdout + r.stderr).toMatch(/alerts fired: .*InvariantViolation/);
+    // The report's timeline says it too, with the time to detect counted from the start of the load.
+    expect(r.report).toContain('## Alerts during the run');
+    expect(r.report).toMatch(
+      /InvariantViolation\{invariant=slot-over-capacity\} firing, [\d.,]+ s after the start of the load/,
+    );
   });
 
-  it('quota-rush passes on hardened: every seat sold exactly once', async () => {
-    const r = await run('quota-rush', '--profile', 'hardened');
+  it('quota-rush passes on hardened: every seat sold exactly once, and nothing pages', async () => {
+    const r = await run('quota-rush', '--profile', 'hardened', '--observe');
     expectPass(r);
     expect(r.metrics.end_state_correct?.values.rate).toBe(1);
+    expectQuietAlerts(alertsOf(r), r.failedThresholds, why(r));
   });
 
   it('quota-rush with only quota-race switched on fails on slot-over-capacity and nothing else', async () => {
@@ -112,18 +149,22 @@ describe('scenario verdicts in short mode', () => {
     expect(r.metrics.tout_seats?.values.count).toBeLessThanOrEqual(15);
   });
 
-  it('payment-code-failure fails on legacy: bookings left without a code, their seats hoarded', async () => {
-    const r = await run('payment-code-failure', '--profile', 'legacy');
+  it('payment-code-failure fails on legacy: bookings left without a code, their seats hoarded; the payment-code burn-rate alert fires', async () => {
+    const r = await run('payment-code-failure', '--profile', 'legacy', '--observe');
     expect(r.exitCode, why(r)).toBe(99);
     expect(violated(r)).toContain('booking-without-code');
     // The clients saw it too: 500s where a code should have been.
     expect(r.failedThresholds).toContain('http_req_failed{surface:api}: rate<0.005');
+    const page = fired(alertsOf(r), 'PaymentCodeBurnFast');
+    expect(page.length, why(r)).toBeGreaterThan(0);
+    expect(page[0]?.detectSeconds ?? -1).toBeGreaterThan(0);
   });
 
-  it('payment-code-failure passes on hardened: 99% of codes within the objective, no hoarded seat', async () => {
-    const r = await run('payment-code-failure', '--profile', 'hardened');
+  it('payment-code-failure passes on hardened: 99% of codes within the objective, no hoarded seat, and nothing pages', async () => {
+    const r = await run('payment-code-failure', '--profile', 'hardened', '--observe');
     expectPass(r);
     expect(r.metrics.payment_code_within_slo?.values.rate).toBeGreaterThanOrEqual(0.99);
+    expectQuietAlerts(alertsOf(r), r.failedThresholds, why(r));
   });
 
   it('payment-expiry fails on legacy: paid bookings expired', async () => {

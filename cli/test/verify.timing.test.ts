@@ -2,12 +2,14 @@
 // the embedded runner, the statistics, the comparison report. Each test runs the short quota rush 2-6
 // times, so this file is the slowest of the suite: run it alone (npx vitest run --project timing <file>).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readVerification, type Verification } from '@paspor-lab/reports/contract';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AlertsReport } from '../src/observe/index.ts';
+import { fired } from './alerts.ts';
 
 const bin = fileURLToPath(new URL('../bin/paspor-lab.ts', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'paspor-verify-'));
@@ -116,7 +118,7 @@ describe('paspor-lab verify quota-rush --short', () => {
   );
 
   it(
-    '--runs 1 reads inconclusive for the SLO claims (too little data) and does not pass; --baseline-defects claims only the fixes of the defects named',
+    '--runs 1 --baseline-defects quota-race --observe: inconclusive SLO claims (too little data), only the named fix claimed, each run watched by its own Prometheus',
     async () => {
       const r = await cli([
         'verify',
@@ -126,8 +128,9 @@ describe('paspor-lab verify quota-rush --short', () => {
         '1',
         '--baseline-defects',
         'quota-race',
+        '--observe',
         '--format',
-        'json',
+        'md,json',
       ]);
       expect(r.code, r.stderr.slice(-2000)).toBe(99);
       expect(r.v?.sloClaims.map((s) => s.verdict)).toEqual([
@@ -142,6 +145,28 @@ describe('paspor-lab verify quota-rush --short', () => {
       expect(claim(r.v, 'duplicate-submit')).toMatchObject({ claimed: false });
       expect(r.v?.outcome.verified).toEqual([]);
       expect(r.v?.outcome.unproven).toEqual(['quota-race']);
+
+      // --observe: one Prometheus per run, so each alerts.json covers its own run only.
+      const raw = JSON.parse(readFileSync(join(r.out, 'verification.json'), 'utf8')) as {
+        baseline: { runs: Array<{ dir: string }> };
+        candidate: { runs: Array<{ dir: string }> };
+      };
+      const alertsOf = (dir: string) =>
+        JSON.parse(readFileSync(join(r.out, dir, 'alerts.json'), 'utf8')) as AlertsReport;
+      const [baselineRun] = raw.baseline.runs;
+      const [candidateRun] = raw.candidate.runs;
+      if (!baselineRun || !candidateRun) throw new Error(`a side has no run:\n${r.stderr.slice(-3000)}`);
+      const baseline = alertsOf(baselineRun.dir);
+      const candidate = alertsOf(candidateRun.dir);
+      expect(baseline.testid).not.toBe(candidate.testid);
+      expect(fired(baseline, 'InvariantViolation').length, r.stderr.slice(-2000)).toBeGreaterThan(0);
+      expect(fired(candidate, 'InvariantViolation')).toEqual([]);
+      // The comparison report lists the alerts per side.
+      const report = readFileSync(join(r.out, 'report.md'), 'utf8');
+      expect(report).toContain('## Alerts in the observed runs');
+      expect(report).toMatch(
+        /\| Baseline \([^)]+\) \| InvariantViolation\{invariant=slot-over-capacity\} \| 1 of 1 runs \| [\d.,]+ s \|/,
+      );
     },
     TEST_TIMEOUT,
   );

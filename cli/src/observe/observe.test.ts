@@ -3,7 +3,7 @@
 // endpoints and folds the alert history into alerts.json. The three endpoints are small exposition
 // servers standing in for the API, the simulator and the runner, so that the test decides what
 // Prometheus sees (a violation from the start, five VUs); the real API and runner
-// are observed end to end in cli/test/observe.timing.test.ts.
+// are observed end to end in cli/test/scenarios.timing.test.ts (run --observe) and cli/test/verify.timing.test.ts (verify --observe).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

@@ -1,5 +1,5 @@
 // `paspor-lab verify` and the demo end to end: real stacks (billing simulator + API on PGlite copies),
-// the embedded runner, the statistics, the comparison report. Each test runs the short quota rush 2-6
+// the embedded runner, the statistics, the comparison report. Each test runs a short scenario 2-6
 // times, so this file is the slowest of the suite: run it alone (npx vitest run --project timing <file>).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -2,7 +2,8 @@
 // brings no browser of its own, so nothing is downloaded; where Chromium is absent the PDF is skipped
 // and report.json says why.
 import { access, constants } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
+// playwright-core is loaded when a PDF is rendered, not with the CLI: it costs ~150 ms of every start.
+import type { Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -36,8 +37,9 @@ export async function chromiumAvailable(path = CHROMIUM_PATH): Promise<boolean> 
 }
 
 export async function htmlToPdf(html: string, executablePath = CHROMIUM_PATH): Promise<Buffer> {
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let browser: Browser | undefined;
   try {
+    const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
     const page = await browser.newPage();
     // Block every request: the report must render from its own bytes alone.

@@ -12,7 +12,6 @@ import { withExitCodes } from '../src/help.ts';
 import { observerOrHint } from '../src/observe/index.ts';
 import { progressPrinter } from '../src/progress.ts';
 import { parseRunOptions, type RunFlags, UsageError } from '../src/run-options.ts';
-import { runScenario } from '../src/run-scenario.ts';
 import { SCENARIO_NAMES } from '../src/scenarios.ts';
 import { describeVerdict, EXIT_COULD_NOT_RUN, EXIT_USAGE } from '../src/verdict.ts';
 
@@ -81,6 +80,8 @@ export async function runCommand(
   process.once('SIGINT', onSignal);
   if (dashboard) printer.note(`live page: ${dashboard.url}`);
   try {
+    // Loaded once the flags are valid: a usage error answers without loading the harness (~0.5 s).
+    const { runScenario } = await import('../src/run-scenario.ts');
     const outcome = await runScenario(options, {
       onProgress: (p) => {
         printer.update(p);

@@ -9,7 +9,6 @@ import { UsageError } from '../src/run-options.ts';
 import { SCENARIO_NAMES } from '../src/scenarios.ts';
 import { EXIT_COULD_NOT_RUN, EXIT_USAGE } from '../src/verdict.ts';
 import { verdictTable } from '../src/verdict-table.ts';
-import { runVerification } from '../src/verification.ts';
 import { parseVerifyOptions, type VerifyFlags, type VerifyOptions } from '../src/verify-options.ts';
 
 export function registerVerify(program: Command): void {
@@ -78,6 +77,8 @@ export async function verifyCommand(
       )
     : null;
   try {
+    // Loaded once the flags are valid: a usage error answers without loading the harness (~0.5 s).
+    const { runVerification } = await import('../src/verification.ts');
     const outcome = await runVerification(options, {
       ...(newObserver ? { newObserver } : {}),
       onRunStart: (run) => {

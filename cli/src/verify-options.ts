@@ -2,7 +2,7 @@
 // Every mistake is a UsageError: one line naming what is wrong and how to mend it (exit 2).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFECT_IDS, type DefectId, PROFILES, type Profile } from '@paspor-lab/target-api/defects';
+import { DEFECT_IDS, PROFILES, type Profile } from '@paspor-lab/target-api/defects';
 import { parseRunOptions, type RunOptions, UsageError } from './run-options.ts';
 
 export const LANGS = ['en', 'id'] as const;
@@ -161,5 +161,3 @@ export function parseVerifyOptions(
     out: outDir(flags.out, cwd),
   };
 }
-
-export type { DefectId };

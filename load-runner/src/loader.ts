@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RunnerError } from './errors.ts';
 import { activeRuntime, currentContext } from './runtime.ts';
 
@@ -94,5 +93,3 @@ function installGlobals(): void {
 export function scriptDirOf(path: string): string {
   return dirname(resolve(path));
 }
-
-export { fileURLToPath };

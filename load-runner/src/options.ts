@@ -7,9 +7,6 @@ import { type ExecutorConfig, executorNamed, executorOf } from './executors/regi
 /** k6 sends "Grafana k6/<version>"; the runner names itself. */
 export const DEFAULT_USER_AGENT = 'paspor-lab-runner (k6-compatible)';
 
-export type { Stage } from './config-fields.ts';
-export type { ExecutorName } from './executors/registry.ts';
-
 interface ScenarioBase {
   name: string;
   startTimeMs: number;

@@ -105,9 +105,3 @@ export function activeRuntime(): Runtime {
 export function currentContext(): IterationContext | undefined {
   return active?.context.getStore();
 }
-
-/** Tags for a sample emitted from where the caller is (an iteration, or setup/teardown). */
-export function currentTags(runtime: Runtime): Tags {
-  const ctx = runtime.context.getStore();
-  return ctx ? ctx.tags : runtime.testTags;
-}

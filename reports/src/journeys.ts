@@ -5,7 +5,6 @@
 import type { SloId, SloResult } from './slo.ts';
 
 export type JourneyId = 'seat' | 'code' | 'pay';
-export const JOURNEY_IDS: readonly JourneyId[] = ['seat', 'code', 'pay'];
 
 /** not-tested: the runs did not exercise the journey, so they say nothing about it either way. */
 export type Readiness = 'ready' | 'at-risk' | 'not-ready' | 'not-tested';

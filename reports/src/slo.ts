@@ -5,13 +5,6 @@ import { SLO_TARGETS } from '@paspor-lab/load-scenarios/slo';
 import type { InvariantReport, K6Metric, K6Summary } from './run-folder.ts';
 
 export type SloId = 'availability' | 'latencyP95' | 'latencyP99' | 'paymentCode' | 'invariants';
-export const SLO_IDS: readonly SloId[] = [
-  'availability',
-  'latencyP95',
-  'latencyP99',
-  'paymentCode',
-  'invariants',
-];
 
 export interface SloTargets {
   /** Share of booking requests answered without a 5xx (409 quota exhausted is a correct answer). */

@@ -1,18 +1,12 @@
 // Does a candidate run prove the fix against a failing baseline run? (Whether one run passed is the
 // contract's judgeRun.) Pure: it takes judgements and returns data; wording lives in i18n.
-import {
-  type FailureReason,
-  type ReasonKind,
-  type RunJudgement,
-  reasonId,
-  thresholdKey,
-} from './contract/judge.ts';
+import { type FailureReason, type RunJudgement, reasonId } from './contract/judge.ts';
 import type { SloId } from './slo.ts';
 
 /** One run's judgement, as the contract's judgeRun gives it. */
 export type RunAssessment = RunJudgement;
-export type { FailureReason, ReasonKind };
-export { reasonId, thresholdKey };
+export type { FailureReason };
+export { reasonId };
 
 export type NotProvenCause =
   | 'different-scenario'

@@ -5,9 +5,6 @@ import { type FreshCopy, freshCopy, preparedPgliteFolder } from '../fresh-databa
 import { type ControlServer, type Restartable, startControl } from './control.ts';
 import { FaultRecorder } from './fault-recorder.ts';
 
-export type { ControlServer, Restart } from './control.ts';
-export { FaultRecorder } from './fault-recorder.ts';
-
 export interface HarnessTarget {
   apiUrl: string;
   billingUrl: string;

@@ -18,13 +18,7 @@ import {
   waitForScrapes,
 } from './prometheus-process.ts';
 
-export {
-  type AlertEpisode,
-  type AlertsReport,
-  type FaultEpisode,
-  foldAlertHistory,
-} from './alert-history.ts';
-export { INSTALL_HINT } from './prometheus-process.ts';
+export type { AlertsReport } from './alert-history.ts';
 
 export const ALERTS_FILE = 'alerts.json';
 const STEP_SECONDS = 1;

@@ -15,11 +15,6 @@ interface InFlight {
   resolve: () => void;
 }
 
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, Math.max(0, ms));
-  });
-
 export abstract class ScenarioExecution {
   readonly rt: Runtime;
   readonly run: ScenarioRun;

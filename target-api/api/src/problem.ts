@@ -6,7 +6,6 @@ import { installProblemHandlers as installWith, ProblemError } from '../../share
 export {
   PROBLEM_BASE,
   PROBLEM_CONTENT_TYPE,
-  type ProblemBody,
   ProblemError,
   sendProblem,
   traceIdOf,

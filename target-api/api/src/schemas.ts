@@ -24,17 +24,6 @@ export const Session = Type.String({
 });
 export const OfficeId = Type.String({ pattern: '^[a-z0-9-]{2,64}$' });
 
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    traceId: Type.String(),
-  },
-  { description: 'application/problem+json (RFC 9457)' },
-);
-
 export const BookingView = Type.Object({
   id: Type.String(),
   status: Type.String(),

@@ -3,14 +3,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { installProblemHandlers as installWith, ProblemError } from '../../shared/problem.ts';
 
-export {
-  PROBLEM_BASE,
-  PROBLEM_CONTENT_TYPE,
-  ProblemError,
-  sendProblem,
-  traceIdOf,
-  validTraceparent,
-} from '../../shared/problem.ts';
+export { ProblemError, validTraceparent } from '../../shared/problem.ts';
 
 /** Validation and other client errors keep their 4xx; anything else is the simulator's own 500. */
 function toProblem(error: FastifyError): ProblemError {

@@ -2,6 +2,7 @@
 // `api-postgres` runs the target-api suite again on the machine's PostgreSQL.
 // `timing` holds the timing-sensitive tests (runner fidelity, scenario verdicts): one file at a time,
 // in a separate vitest invocation, so nothing else competes for the two cores while they measure.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const timing = ['**/*.timing.test.ts'];
@@ -13,9 +14,9 @@ const ignored = ['**/node_modules/**', 'runs/**'];
 export default defineConfig({
   test: {
     // Vitest's default is one worker per core less one: a single worker on a 2-core machine. Most suite
-    // files wait on child processes, PostgreSQL or Chromium, so two share the cores well: the suite took
+    // files wait on child processes, PostgreSQL or Chromium, so at least two share the cores well: the suite took
     // 246 s instead of 367 s here (3 Dec, idle). The timing project still runs one file at a time.
-    maxWorkers: 2,
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { activeDefects, DEFECT_IDS, InvalidDefectError, parseDefectList } from './defects.ts';
 
 describe('defect switches', () => {
-  it('gives legacy all six defects and hardened none', () => {
+  it('gives legacy every defect of the catalogue and hardened none', () => {
     expect([...activeDefects('legacy')].sort()).toEqual([...DEFECT_IDS].sort());
     expect(activeDefects('hardened').size).toBe(0);
   });

@@ -78,7 +78,7 @@ export const ApiEnvSchema = Type.Object({
   PORT: Env.integer({ default: 8080, minimum: 0, maximum: 65535, description: 'port to listen on' }),
   PROFILE: Env.oneOf(PROFILES, {
     default: 'hardened',
-    description: '`legacy` (all six defects) or `hardened` (none)',
+    description: '`legacy` (every defect of the catalogue) or `hardened` (none)',
   }),
   DEFECTS: Env.string({
     emptyIsValue: true,

@@ -19,8 +19,8 @@ export const problems = {
   notFound: (what: string) => new ProblemError(404, 'not-found', 'Not found', `${what} was not found`),
   conflict: (slug: string, title: string, detail: string) => new ProblemError(409, slug, title, detail),
   unprocessable: (slug: string, title: string, detail: string) => new ProblemError(422, slug, title, detail),
-  tooMany: (detail: string, retryAfterSeconds: number) =>
-    new ProblemError(429, 'rate-limited', 'Too many requests', detail, {
+  tooMany: (detail: string, retryAfterSeconds: number, slug = 'rate-limited') =>
+    new ProblemError(429, slug, 'Too many requests', detail, {
       'retry-after': String(retryAfterSeconds),
     }),
   unavailable: (slug: string, detail: string, retryAfterSeconds: number) =>

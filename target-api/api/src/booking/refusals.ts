@@ -24,12 +24,10 @@ export const holdLimitReached = (maxActiveHoldsPerAccount: number) =>
 
 /** quota-hoarding's fix: this account already has a new booking in flight. */
 export const bookingInProgress = () =>
-  new ProblemError(
-    429,
-    'booking-in-progress',
-    'Booking in progress',
+  problems.tooMany(
     'this account is already booking; wait for that answer, then book the next applicant (retry in 1 s)',
-    { 'retry-after': '1' },
+    1,
+    'booking-in-progress',
   );
 
 export const idempotencyKeyReused = () =>

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Type } from 'typebox';
 import { ConfigError, Env, readEnv } from '../../shared/config.ts';
+import { IDENTITY_TIMEOUT_MS } from './defects/identity-fragile.ts';
 import {
   activeDefects,
   type DefectId,
@@ -55,6 +56,7 @@ export interface ApiConfig {
   maxActiveHoldsPerNik: number;
   bookingRateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
+  identityTimeoutMs: number;
   admissionMaxInFlight: number;
   admissionMaxQueueDelayMs: number;
   admissionMaxEventLoopDelayMs: number;
@@ -199,6 +201,12 @@ export const ApiEnvSchema = Type.Object({
     description:
       'hardened: booking attempts per account per minute; past it a retry (same `Idempotency-Key` and body) still gets its first answer',
   }),
+  IDENTITY_TIMEOUT_MS: Env.integer({
+    default: IDENTITY_TIMEOUT_MS,
+    minimum: 1,
+    description:
+      'hardened: a login gives up on the identity store after this long and answers 503 with `Retry-After` (identity-fragile)',
+  }),
   LOGIN_RATE_LIMIT_PER_MINUTE: Env.integer({
     default: 10,
     minimum: 1,
@@ -307,6 +315,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     maxActiveHoldsPerNik: v.MAX_ACTIVE_HOLDS_PER_NIK,
     bookingRateLimitPerMinute: v.BOOKING_RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,
+    identityTimeoutMs: v.IDENTITY_TIMEOUT_MS,
     admissionMaxInFlight: v.ADMISSION_MAX_IN_FLIGHT ?? admissionDefault,
     admissionMaxQueueDelayMs: v.ADMISSION_MAX_QUEUE_DELAY_MS ?? queueDelayDefault,
     admissionMaxEventLoopDelayMs: v.ADMISSION_MAX_EVENT_LOOP_DELAY_MS,

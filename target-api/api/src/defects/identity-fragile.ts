@@ -23,7 +23,10 @@ export interface IdentityGuard {
   call<T>(ctx: AppContext, work: () => Promise<T>): Promise<T>;
 }
 
-/** Longer than a healthy login takes (a scrypt check, tens of ms), far shorter than a person waits. */
+/**
+ * The default of IDENTITY_TIMEOUT_MS: longer than a healthy login takes (a scrypt check, tens of ms), far
+ * shorter than a person waits.
+ */
 export const IDENTITY_TIMEOUT_MS = 1000;
 /** Failures in a row that open the breaker, and how long it stays open before one call may try. */
 const BREAKER_FAILURES = 5;
@@ -44,7 +47,7 @@ function policyOf(ctx: AppContext): Policy {
         breaker: new ConsecutiveBreaker(BREAKER_FAILURES),
       }),
       // Aggressive: answer at the deadline whether or not the store ever does.
-      timeout(IDENTITY_TIMEOUT_MS, TimeoutStrategy.Aggressive),
+      timeout(ctx.config.identityTimeoutMs, TimeoutStrategy.Aggressive),
     );
     policies.set(ctx, policy);
   }

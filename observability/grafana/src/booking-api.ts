@@ -119,7 +119,7 @@ export function bookingApiDashboard(): Dashboard {
         timeseries({
           title: 'Admission control: shed by reason',
           description:
-            'Booking writes refused with 503 + Retry-After, by the signal that refused them: queue-delay (the database had a standing queue), event-loop-delay (the process was short of CPU), in-flight (the hard cap). Hardened only.',
+            'Booking writes refused with 503 + Retry-After, by the signal that refused them: queue-delay (the database had a standing queue), database-time (its statements went slow: a unit of work would take too long), event-loop-delay (the process was short of CPU), in-flight (the hard cap). Hardened only.',
           queries: [
             {
               expr: 'sum by (reason) (rate(mpaspor_admission_shed_total[$__rate_interval]))',

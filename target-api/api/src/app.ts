@@ -43,6 +43,7 @@ import { runOutboxPass } from './payments/outbox.ts';
 import { paymentsPlugin } from './payments/plugin.ts';
 import { expireUnpaid } from './payments/sweeper.ts';
 import { installProblemHandlers, problems, sendProblem, toProblem } from './problem.ts';
+import { inBackground } from './storage/database.ts';
 import { type Database, openDatabase } from './storage/index.ts';
 
 declare module 'fastify' {
@@ -69,8 +70,13 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
       poolSize: config.dbPoolSize,
     }));
   db.setLatencySource(() => faults.databaseLatencyMs());
+  // A scrape's gauges are background work: they yield to the requests for the database.
+  const gauges = {
+    query: <R>(sql: string, params?: readonly unknown[]) => inBackground(() => db.query<R>(sql, params)),
+    poolStats: () => db.poolStats(),
+  };
   const metrics = createMetrics({
-    sources: bookingApiSources(db, () => new Date(clock.now()).toISOString().slice(0, 10)),
+    sources: bookingApiSources(gauges, () => new Date(clock.now()).toISOString().slice(0, 10)),
   });
   let seedHash: Promise<string> | undefined;
   const ctx: AppContext = {
@@ -193,7 +199,8 @@ function loop(
   let stopped = false;
   const tick = async () => {
     try {
-      await work();
+      // Its database work yields to the requests' (storage/database.ts, inBackground).
+      await inBackground(work);
     } catch (error) {
       if (!stopped) app.log.warn({ err: error, job: name }, 'background job failed');
     }

@@ -59,6 +59,7 @@ export interface ApiConfig {
   identityTimeoutMs: number;
   admissionMaxInFlight: number;
   admissionMaxQueueDelayMs: number;
+  admissionMaxDatabaseTimeMs: number;
   admissionMaxEventLoopDelayMs: number;
   admissionRetryAfterSeconds: number;
   availabilityCacheMs: number;
@@ -226,6 +227,12 @@ export const ApiEnvSchema = Type.Object({
     description:
       "hardened: booking writes are shed while the database has a standing queue: the shortest wait for a connection in the last 100 ms exceeded this (CoDel's signal)",
   }),
+  ADMISSION_MAX_DATABASE_TIME_MS: Env.integer({
+    default: 100,
+    minimum: 1,
+    description:
+      'hardened: booking writes are shed while a unit of database work started now can expect to take longer than this, wait and hold (the units queued before it, over the connections, and itself, times their recent mean hold of a connection)',
+  }),
   ADMISSION_MAX_EVENT_LOOP_DELAY_MS: Env.integer({
     default: 50,
     minimum: 1,
@@ -318,6 +325,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     identityTimeoutMs: v.IDENTITY_TIMEOUT_MS,
     admissionMaxInFlight: v.ADMISSION_MAX_IN_FLIGHT ?? admissionDefault,
     admissionMaxQueueDelayMs: v.ADMISSION_MAX_QUEUE_DELAY_MS ?? queueDelayDefault,
+    admissionMaxDatabaseTimeMs: v.ADMISSION_MAX_DATABASE_TIME_MS,
     admissionMaxEventLoopDelayMs: v.ADMISSION_MAX_EVENT_LOOP_DELAY_MS,
     admissionRetryAfterSeconds: v.ADMISSION_RETRY_AFTER_SECONDS,
     availabilityCacheMs: v.AVAILABILITY_CACHE_MS,

@@ -4,8 +4,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Admission, createAdmission, EventLoopDelayMonitor, medianOf, shedReason } from './admission.ts';
 
-const policy = { maxInFlight: 2, maxQueueDelayMs: 50, maxEventLoopDelayMs: 50, retryAfterSeconds: 1 };
-const calm = { inFlight: 0, queueDelayMs: 0, eventLoopDelayMs: 0 };
+const policy = {
+  maxInFlight: 2,
+  maxQueueDelayMs: 50,
+  maxDatabaseTimeMs: 100,
+  maxEventLoopDelayMs: 50,
+  retryAfterSeconds: 1,
+};
+const calm = { inFlight: 0, queueDelayMs: 0, databaseTimeMs: 0, eventLoopDelayMs: 0 };
 
 function blockFor(ms: number): void {
   const end = performance.now() + ms;
@@ -17,12 +23,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('shedReason', () => {
   it('admits below the in-flight cap while the database queue and the loop are prompt', () => {
-    expect(shedReason({ inFlight: 1, queueDelayMs: 50, eventLoopDelayMs: 50 }, policy)).toBeUndefined();
+    expect(
+      shedReason({ inFlight: 1, queueDelayMs: 50, databaseTimeMs: 100, eventLoopDelayMs: 50 }, policy),
+    ).toBeUndefined();
   });
-  it('sheds on the in-flight cap first, then on a standing queue, then on event-loop delay', () => {
+  it('sheds on the in-flight cap first, then on a standing queue, on database time, on event-loop delay', () => {
     expect(shedReason({ ...calm, inFlight: 2 }, policy)).toBe('in-flight');
-    expect(shedReason({ inFlight: 2, queueDelayMs: 500, eventLoopDelayMs: 500 }, policy)).toBe('in-flight');
-    expect(shedReason({ ...calm, queueDelayMs: 51, eventLoopDelayMs: 500 }, policy)).toBe('queue-delay');
+    expect(
+      shedReason({ inFlight: 2, queueDelayMs: 500, databaseTimeMs: 500, eventLoopDelayMs: 500 }, policy),
+    ).toBe('in-flight');
+    expect(
+      shedReason({ ...calm, queueDelayMs: 51, databaseTimeMs: 500, eventLoopDelayMs: 500 }, policy),
+    ).toBe('queue-delay');
+    expect(shedReason({ ...calm, databaseTimeMs: 101, eventLoopDelayMs: 500 }, policy)).toBe('database-time');
     expect(shedReason({ ...calm, eventLoopDelayMs: 51 }, policy)).toBe('event-loop-delay');
   });
 });
@@ -59,9 +72,11 @@ describe('admission hook', () => {
   let admission: Admission | undefined;
   let release: () => void = () => {};
   let queueDelayMs = 0;
+  let databaseTimeMs = 0;
   let shedSeen: string[] = [];
   afterEach(async () => {
     queueDelayMs = 0;
+    databaseTimeMs = 0;
     shedSeen = [];
     // A failed assertion must not leave the guarded handler waiting, or close() would wait for it.
     release();
@@ -71,8 +86,14 @@ describe('admission hook', () => {
 
   async function start() {
     admission = createAdmission(
-      { maxInFlight: 1, maxQueueDelayMs: 1_000, maxEventLoopDelayMs: 1_000, retryAfterSeconds: 3 },
-      () => queueDelayMs,
+      {
+        maxInFlight: 1,
+        maxQueueDelayMs: 1_000,
+        maxDatabaseTimeMs: 1_000,
+        maxEventLoopDelayMs: 1_000,
+        retryAfterSeconds: 3,
+      },
+      { queueDelayMs: () => queueDelayMs, expectedUnitMs: () => databaseTimeMs },
       undefined,
       (reason) => shedSeen.push(reason),
     );
@@ -133,6 +154,16 @@ describe('admission hook', () => {
     expect(control.inFlight()).toBe(0);
     queueDelayMs = 1_000;
     // Admitted: it reaches authentication.
+    expect((await fetch(`${base}/guarded`, { method: 'POST' })).status).toBe(401);
+  });
+
+  it('sheds while a unit of database work would take too long, and admits again once it is quick', async () => {
+    const { base, admission: control } = await start();
+    databaseTimeMs = 1_001;
+    expect((await fetch(`${base}/guarded`, { method: 'POST' })).status).toBe(503);
+    expect(control.shed()['database-time']).toBe(1);
+    expect(shedSeen).toEqual(['database-time']);
+    databaseTimeMs = 40;
     expect((await fetch(`${base}/guarded`, { method: 'POST' })).status).toBe(401);
   });
 

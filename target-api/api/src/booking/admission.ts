@@ -5,9 +5,13 @@
 // The decision runs in the booking plugin's first preHandler hook: after authentication and validation,
 // so a malformed or unauthenticated write is told what is wrong (400, 401) rather than "overloaded", and
 // before any database work. The refusal is a tiny body assembled from precomputed parts: a shed answer
-// must stay cheap precisely when the process has no time to spare. Three signals, any one sheds:
+// must stay cheap precisely when the process has no time to spare. Four signals, any one sheds:
 // - a standing queue for the database (CoDel's signal: even the luckiest unit of work in the last
 //   100 ms waited longer than the target). A burst that drains within an interval is served, not shed;
+// - the time a unit of database work started now can expect to take (the units queued before it and
+//   itself, times their recent mean hold of a connection). A booking is a few such units in a row, so
+//   this is what its latency is made of: statements that slow down make every unit cost more, and
+//   this sheds at once what the standing queue would see only an interval later, after admitting it;
 // - event-loop delay: the process itself is short of CPU (on this 2-core machine the load runner and
 //   the API compete for it);
 // - a hard cap on booking writes in flight, for what the two above cannot see (a database stuck on
@@ -20,6 +24,8 @@ export interface AdmissionPolicy {
   maxInFlight: number;
   /** Standing queue for the database (ms) above which every new booking write is shed. */
   maxQueueDelayMs: number;
+  /** Expected time of a unit of database work (ms) above which every new booking write is shed. */
+  maxDatabaseTimeMs: number;
   /** Recent event-loop delay (ms) above which every new booking write is shed. */
   maxEventLoopDelayMs: number;
   /** Seconds a shed client is told to wait (Retry-After). */
@@ -30,15 +36,17 @@ export interface AdmissionPolicy {
 export interface LoadSignals {
   inFlight: number;
   queueDelayMs: number;
+  databaseTimeMs: number;
   eventLoopDelayMs: number;
 }
 
-export type ShedReason = 'in-flight' | 'queue-delay' | 'event-loop-delay';
+export type ShedReason = 'in-flight' | 'queue-delay' | 'database-time' | 'event-loop-delay';
 
 /** The admission rule itself, pure: why a new booking write is shed, or undefined to admit it. */
 export function shedReason(signals: LoadSignals, policy: AdmissionPolicy): ShedReason | undefined {
   if (signals.inFlight >= policy.maxInFlight) return 'in-flight';
   if (signals.queueDelayMs > policy.maxQueueDelayMs) return 'queue-delay';
+  if (signals.databaseTimeMs > policy.maxDatabaseTimeMs) return 'database-time';
   if (signals.eventLoopDelayMs > policy.maxEventLoopDelayMs) return 'event-loop-delay';
   return undefined;
 }
@@ -109,12 +117,17 @@ export interface Admission {
 
 export function createAdmission(
   policy: AdmissionPolicy,
-  queueDelayMs: () => number,
+  database: { queueDelayMs(): number; expectedUnitMs(): number },
   monitor = new EventLoopDelayMonitor(),
   onShed: (reason: ShedReason) => void = () => {},
 ): Admission {
   let inFlight = 0;
-  const shed: Record<ShedReason, number> = { 'in-flight': 0, 'queue-delay': 0, 'event-loop-delay': 0 };
+  const shed: Record<ShedReason, number> = {
+    'in-flight': 0,
+    'queue-delay': 0,
+    'database-time': 0,
+    'event-loop-delay': 0,
+  };
   const retryAfter = String(policy.retryAfterSeconds);
   // The problem+json body, all but the trace id, built once.
   const bodyStart = JSON.stringify({
@@ -133,7 +146,12 @@ export function createAdmission(
     guard(request, reply, done) {
       if (request.routeOptions.config.admission !== true) return done();
       const reason = shedReason(
-        { inFlight, queueDelayMs: queueDelayMs(), eventLoopDelayMs: monitor.delayMs() },
+        {
+          inFlight,
+          queueDelayMs: database.queueDelayMs(),
+          databaseTimeMs: database.expectedUnitMs(),
+          eventLoopDelayMs: monitor.delayMs(),
+        },
         policy,
       );
       if (reason === undefined) {

@@ -27,10 +27,11 @@ export const overloadCollapse: Defect<LoadHandling> = {
         {
           maxInFlight: ctx.config.admissionMaxInFlight,
           maxQueueDelayMs: ctx.config.admissionMaxQueueDelayMs,
+          maxDatabaseTimeMs: ctx.config.admissionMaxDatabaseTimeMs,
           maxEventLoopDelayMs: ctx.config.admissionMaxEventLoopDelayMs,
           retryAfterSeconds: ctx.config.admissionRetryAfterSeconds,
         },
-        () => ctx.db.queueDelayMs(),
+        ctx.db,
         undefined,
         (reason) => ctx.metrics.admissionShed(reason),
       );

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import {
   type Database,
+  HoldTime,
   type LatencySource,
   type Queryable,
   type QueryResult,
@@ -55,10 +56,18 @@ export async function openPostgres(
   };
 
   const standingQueue = new StandingQueue();
+  const holdTime = new HoldTime();
   const withClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
-    const asked = performance.now();
-    const client = await pool.connect();
-    standingQueue.observe(performance.now() - asked);
+    const ticket = standingQueue.enter();
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      standingQueue.gaveUp(ticket);
+      throw error;
+    }
+    standingQueue.got(ticket);
+    const began = performance.now();
     let broken: Error | undefined;
     try {
       return await work(client);
@@ -67,6 +76,7 @@ export async function openPostgres(
       throw error;
     } finally {
       client.release(broken);
+      holdTime.observe(performance.now() - began);
     }
   };
 
@@ -96,6 +106,8 @@ export async function openPostgres(
     },
     poolStats: () => ({ size: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     queueDelayMs: () => standingQueue.delayMs(),
+    // Its wait (the pool's connections serve the waiters side by side) and its own hold.
+    expectedUnitMs: () => (pool.waitingCount / poolSize + 1) * holdTime.meanMs(),
     close: () => pool.end(),
   };
 }

@@ -39,6 +39,7 @@ export function recordStatements(db: Database): { db: Database; log: StatementLo
     },
     poolStats: () => db.poolStats(),
     queueDelayMs: () => db.queueDelayMs(),
+    expectedUnitMs: () => db.expectedUnitMs(),
     setLatencySource: (source) => db.setLatencySource(source),
     close: () => db.close(),
   };

@@ -67,3 +67,43 @@ describe('StandingQueue', () => {
     expect(queue.delayMs()).toBe(60);
   });
 });
+
+describe('StandingQueue, units waiting behind a slow one', () => {
+  it('reads the age of the oldest unit still waiting when an interval saw no dequeue', () => {
+    const { queue, at } = onClock();
+    at(10);
+    const first = queue.enter();
+    queue.got(first);
+    // The next unit waits behind one that holds the connection for 300 ms: no dequeue at all.
+    at(20);
+    const stuck = queue.enter();
+    at(40);
+    queue.enter();
+    at(250);
+    expect(queue.delayMs()).toBe(230);
+    at(320);
+    queue.got(stuck);
+    expect(queue.delayMs()).toBe(230);
+  });
+
+  it('reads 0 once the queue is empty again, and forgets a unit that gave up', () => {
+    const { queue, at } = onClock();
+    at(10);
+    const gone = queue.enter();
+    at(50);
+    queue.gaveUp(gone);
+    at(250);
+    expect(queue.delayMs()).toBe(0);
+  });
+
+  it('still reads the shortest dequeued wait while units are dequeued, not the oldest waiter', () => {
+    const { queue, at } = onClock();
+    const a = queue.enter();
+    const b = queue.enter();
+    at(5);
+    queue.got(a);
+    at(150);
+    expect(queue.delayMs()).toBe(5);
+    queue.got(b);
+  });
+});

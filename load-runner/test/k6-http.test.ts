@@ -115,6 +115,24 @@ describe('per-VU rules', () => {
     cleanup(out);
   });
 
+  // https://grafana.com/docs/k6/latest/javascript-api/k6-http/params/ (timeout)
+  // https://grafana.com/docs/k6/latest/javascript-api/error-codes/ (1050: request timeout)
+  it('params.timeout ends a slow request with status 0 and error_code 1050 at about the timeout', async () => {
+    const out = await runK6('k6-timeout.ts', env());
+    expect(out.code).toBe(0);
+    expectChecksPassed(
+      out,
+      [
+        'a timed-out request has status 0',
+        'a timed-out request has error_code 1050',
+        'it ends near its timeout, not at the answer',
+        'the next request is answered',
+      ],
+      1,
+    );
+    cleanup(out);
+  });
+
   // https://grafana.com/docs/k6/latest/using-k6/scenarios/executors/ramping-vus/ (gracefulRampDown)
   it('ramping-vus gives the VUs of a last ramp to zero gracefulRampDown, not gracefulStop', async () => {
     const out = await runK6('k6-per-vu.ts', env('-e', 'MODE=ramp'));

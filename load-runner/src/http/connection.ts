@@ -68,9 +68,12 @@ export function headerMap(raw: readonly string[]): Record<string, string | strin
  */
 export function findHeader(raw: readonly string[], lower: string): string | string[] | undefined {
   let found: string | string[] | undefined;
+  const first = lower.charCodeAt(0);
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
-    if (name.length !== lower.length || name.toLowerCase() !== lower) continue;
+    // Length and first letter (either case) before a lower-cased copy: most names differ there.
+    if (name.length !== lower.length || (name.charCodeAt(0) | 0x20) !== first) continue;
+    if (name.toLowerCase() !== lower) continue;
     const value = raw[i + 1] as string;
     if (found === undefined) found = value;
     else if (Array.isArray(found)) found.push(value);

@@ -36,9 +36,13 @@ async function taken(h: Harness): Promise<number> {
 
 describe('quota-race: 200 concurrent attempts for one slot of 20 seats', () => {
   async function rush(options: { profile?: 'legacy' | 'hardened'; defects?: string }) {
-    // The race needs the 200 attempts in flight together: admission control (in-flight cap 8 by
-    // default) would shed most of them before they reach the seat count this test is about.
-    const { app } = await harness.app({ ...options, env: { ADMISSION_MAX_IN_FLIGHT: '1000' } });
+    // The race needs the 200 attempts in flight together: admission control would shed most of them
+    // before they reach the seat count this test is about (its in-flight cap, and its database-time
+    // signal: 200 bookings queued at once are about 600 units of work, far over 100 ms for the last).
+    const { app } = await harness.app({
+      ...options,
+      env: { ADMISSION_MAX_IN_FLIGHT: '1000', ADMISSION_MAX_DATABASE_TIME_MS: '60000' },
+    });
     await openSlot(app, DATE, 20);
     const people = await seed(app, 200);
     const answers = await Promise.all(people.map((who) => book(app, who, DATE)));

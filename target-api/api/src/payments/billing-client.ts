@@ -73,26 +73,33 @@ export interface BillingClientOptions {
   secret: string;
 }
 
+/**
+ * Timeouts abort the call when they fire, not after it returns: cockatiel's default aborts the signal of
+ * every finished call too, and each abort builds a DOMException with its stack (2.4% of the API's CPU
+ * under bench:api, 3 Dec). The call awaits its whole answer, so nothing is left running to cancel.
+ */
+const AGGRESSIVE = { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false };
+
 export function createBillingClient(options: BillingClientOptions): BillingClient {
   // headersTimeout/bodyTimeout 0: no transport timeout, so the legacy path really waits forever;
   // the hardened paths bound time with cockatiel's timeout and an AbortSignal instead.
   const agent = new Agent({ connections: 64, headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 10_000 });
   const breaker = circuitBreaker(handleAll, { halfOpenAfter: 2_000, breaker: new ConsecutiveBreaker(5) });
-  const inline: IPolicy = wrap(breaker, timeout(options.inlineTimeoutMs, TimeoutStrategy.Aggressive));
+  const inline: IPolicy = wrap(breaker, timeout(options.inlineTimeoutMs, AGGRESSIVE));
   const outbox: IPolicy = wrap(
     retry(handleAll, {
       maxAttempts: 2,
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }),
     }),
     breaker,
-    timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
+    timeout(options.timeoutMs, AGGRESSIVE),
   );
   const check: IPolicy = wrap(
     retry(handleAll, {
       maxAttempts: 1,
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 500 }),
     }),
-    timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
+    timeout(options.timeoutMs, AGGRESSIVE),
   );
 
   const call = async (

@@ -28,6 +28,8 @@ let billing: ReturnType<typeof buildBillingSim>;
 let billingUrl: string;
 let apiPort: number;
 let api: ChildProcess | undefined;
+/** Everything each API process printed, for the failure messages. */
+const printed = new WeakMap<ChildProcess, string>();
 
 beforeAll(async () => {
   if (ENGINE === 'postgres') {
@@ -63,7 +65,7 @@ function startApi(): Promise<ChildProcess> {
       TOKEN_SECRET: 'durability-token-secret',
       BILLING_URL: billingUrl,
       RELEASE_INITIAL_DAYS: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       BOOKING_RATE_LIMIT_PER_MINUTE: '100000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,6 +76,7 @@ function startApi(): Promise<ChildProcess> {
     const timer = setTimeout(() => reject(new Error(`API did not start: ${output}`)), 75_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
+      printed.set(child, output);
       if (output.includes('listening on')) {
         clearTimeout(timer);
         resolve(child);
@@ -81,6 +84,7 @@ function startApi(): Promise<ChildProcess> {
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
+      printed.set(child, output);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -219,9 +223,13 @@ describe(`durability on ${ENGINE}`, () => {
     await readByServer(await slow.sent);
     const child = api;
     child.kill('SIGTERM');
-    const answer = await slow.answer;
+    // Should the answer be lost, say how the API ended and what it printed (its drain logs at info).
+    const answer = await slow.answer.catch(async (error: Error) => {
+      const code = await exited(child);
+      throw new Error(`${error.message}; the API exited ${code}:\n${printed.get(child) ?? ''}`);
+    });
     expect(answer.status).toBe(200);
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child), printed.get(child)).toBe(0);
     api = undefined;
   }, 120_000);
 });

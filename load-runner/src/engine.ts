@@ -28,6 +28,7 @@ import { LiveMetrics } from './outputs/prometheus.ts';
 import { type SampleTap, SampleTapOutput } from './outputs/sample-tap.ts';
 import { TimeseriesOutput } from './outputs/timeseries.ts';
 import { type Runtime, type ScenarioRun, setActiveRuntime } from './runtime.ts';
+import { SetupData } from './setup-data.ts';
 import { buildSummary, legacySummaryExport, type SummaryData } from './summary/build.ts';
 import { GroupTree } from './summary/groups.ts';
 import { textSummary } from './summary/text.ts';
@@ -305,13 +306,14 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
     }
 
     // ---- scenarios
+    const setupData = new SetupData(setupJson);
     rt.phase = 'run';
     let nextVu = 0;
     const vuIds = () => ++nextVu;
     for (const sc of opts.scenarios) {
       const sr = scenarioRun(sc, rt.testTags, env);
       rt.scenarios.set(sc.name, sr);
-      const args = { rt, run: sr, fn: mod[sc.exec] as IterationFn, setupJson, vuIds };
+      const args = { rt, run: sr, fn: mod[sc.exec] as IterationFn, setupData, vuIds };
       executions.push(executorOf(sc).create(args, sc));
     }
     stopAll = () => {
@@ -379,11 +381,7 @@ async function runOnce(options: RunOptions): Promise<RunResult> {
       rt.phase = 'teardown';
       const teardown = mod.teardown as (data: unknown) => unknown;
       try {
-        await withTimeout(
-          async () => teardown(setupJson === undefined ? undefined : JSON.parse(setupJson)),
-          opts.teardownTimeoutMs,
-          'teardown',
-        );
+        await withTimeout(async () => teardown(setupData.copy()), opts.teardownTimeoutMs, 'teardown');
       } catch (error) {
         teardownError =
           error instanceof RunnerError ? error : new ScriptError(`teardown() failed: ${errorMessage(error)}`);

@@ -5,6 +5,7 @@ import { CookieJar } from '../http/cookies.ts';
 import { Series, type Tags } from '../metrics/registry.ts';
 import type { Scenario } from '../options.ts';
 import type { IterationContext, Runtime, ScenarioRun, VU } from '../runtime.ts';
+import type { SetupData } from '../setup-data.ts';
 import type { ExecutionArgs } from './registry.ts';
 
 export type IterationFn = (data: unknown) => unknown;
@@ -19,7 +20,7 @@ export abstract class ScenarioExecution {
   readonly rt: Runtime;
   readonly run: ScenarioRun;
   protected readonly fn: IterationFn;
-  private readonly setupJson: string | undefined;
+  private readonly setupData: SetupData;
   private readonly inflight = new Set<InFlight>();
   /** Set when no new iteration may start (end of the scenario, or the test is stopping). */
   stopping = false;
@@ -32,7 +33,7 @@ export abstract class ScenarioExecution {
     this.rt = args.rt;
     this.run = args.run;
     this.fn = args.fn;
-    this.setupJson = args.setupJson;
+    this.setupData = args.setupData;
     this.vuIds = args.vuIds;
   }
 
@@ -59,7 +60,7 @@ export abstract class ScenarioExecution {
       iterationInScenario: 0,
       tags: {},
       metadata: {},
-      data: this.setupJson === undefined ? undefined : JSON.parse(this.setupJson),
+      data: this.setupData.copy(),
       jar: new CookieJar(),
     };
   }

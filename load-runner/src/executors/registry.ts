@@ -4,6 +4,7 @@
 import type { Raw } from '../config-fields.ts';
 import { InvalidConfigError } from '../errors.ts';
 import type { Runtime, ScenarioRun } from '../runtime.ts';
+import type { SetupData } from '../setup-data.ts';
 import type { IterationFn, ScenarioExecution } from './base.ts';
 import { constantArrivalRate } from './constant-arrival-rate.ts';
 import { constantVUs } from './constant-vus.ts';
@@ -17,7 +18,8 @@ export interface ExecutionArgs {
   rt: Runtime;
   run: ScenarioRun;
   fn: IterationFn;
-  setupJson: string | undefined;
+  /** setup()'s data: each VU gets a copy of its own. */
+  setupData: SetupData;
   vuIds: () => number;
 }
 

@@ -158,9 +158,10 @@ export class HoldTime {
 const backgroundWork = new AsyncLocalStorage<true>();
 
 /**
- * Runs `work` as background work (the jobs' passes, the gauges a scrape reads): on PGlite's one
- * connection its units of work yield to the requests' (pglite.ts), so a slow database spends its time
- * on the applicants waiting for an answer first.
+ * Runs `work` as background work (the passes of the sweeper, the invariant watch and the release
+ * scheduler; the gauges a scrape reads; not the outbox's, which issues the codes applicants wait for):
+ * on PGlite's one connection its units of work yield to the requests' (pglite.ts), so a slow database
+ * spends its time on the applicants waiting for an answer first.
  */
 export function inBackground<T>(work: () => Promise<T>): Promise<T> {
   return backgroundWork.run(true, work);

@@ -83,6 +83,19 @@ function expectPass(r: Finished): void {
   expect(r.seconds).toBeLessThan(60);
 }
 
+/**
+ * Hardened past its capacity: it sheds, and only availability breaks (the shed 503s count against it);
+ * every other threshold, admitted latency among them, holds.
+ */
+function expectShedding(r: Finished): void {
+  expect(r.exitCode, why(r)).toBe(99);
+  expect(
+    r.failedThresholds.filter((t) => !t.startsWith('http_req_failed')),
+    why(r),
+  ).toEqual([]);
+  expect(r.metrics.shed_responses?.values.count ?? 0, why(r)).toBeGreaterThan(0);
+}
+
 function alertsOf(r: Finished): AlertsReport {
   if (!r.alerts) throw new Error(`the run was not observed:\n${why(r)}`);
   return r.alerts;
@@ -237,13 +250,7 @@ describe('scenario verdicts in short mode', () => {
 
   it('breakpoint on hardened: past the knee the excess is shed fast and admitted requests keep their SLO', async () => {
     const r = await run('breakpoint', '--profile', 'hardened');
-    expect(r.exitCode, why(r)).toBe(99);
-    // Only availability may break (the shed 503s count against it); admitted latency and shed latency hold.
-    expect(
-      r.failedThresholds.filter((t) => !t.startsWith('http_req_failed')),
-      why(r),
-    ).toEqual([]);
-    expect(r.metrics.shed_responses?.values.count ?? 0).toBeGreaterThan(0);
+    expectShedding(r);
     expect(r.metrics.shed_duration?.values['p(99)']).toBeLessThan(100);
     expect(r.run.knee?.ratePerSec).toBeGreaterThan(0);
   });
@@ -279,13 +286,7 @@ describe('scenario verdicts in short mode', () => {
 
   it('slow-database on hardened: the excess is shed fast and what is admitted keeps the latency SLO', async () => {
     const r = await run('slow-database', '--profile', 'hardened');
-    expect(r.exitCode, why(r)).toBe(99);
-    // Only availability breaks (the shed 503s count against it, as on breakpoint).
-    expect(
-      r.failedThresholds.filter((t) => !t.startsWith('http_req_failed')),
-      why(r),
-    ).toEqual([]);
-    expect(r.metrics.shed_responses?.values.count ?? 0, why(r)).toBeGreaterThan(0);
+    expectShedding(r);
     expect(r.metrics.request_timeouts?.values.count ?? 0).toBe(0);
     expect(violated(r)).toEqual([]);
   });

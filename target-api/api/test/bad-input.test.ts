@@ -293,6 +293,26 @@ describe('generated bad input across every route', () => {
 });
 
 describe('refusals that change nothing', () => {
+  it('refuses a U+0000 in any text field with 400 problem+json, not a 500 from PostgreSQL, and stores nothing', async () => {
+    const before = await fingerprint(harness.db);
+    const registration = {
+      name: 'Siti\u0000',
+      dateOfBirth: '1990-03-10',
+      gender: 'F',
+      email: 'nul@paspor-lab.test',
+      phone: '081234567890',
+      password: 'a good password',
+    };
+    const refused = await app.inject({ method: 'POST', url: '/v1/accounts', payload: registration });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toContain('U+0000');
+    // In a query string (%00) too.
+    const query = await app.inject({ method: 'GET', url: '/v1/offices?q=%00', headers: bearer(owner.token) });
+    expect(query.statusCode).toBeLessThan(500);
+    expect(await fingerprint(harness.db)).toBe(before);
+  });
+
   it('refuses every admin route with a wrong or missing admin token', async () => {
     const before = await fingerprint(harness.db);
     for (const [method, url] of ROUTES.filter(([, path]) => path.startsWith('/admin'))) {

@@ -201,12 +201,12 @@ function clockOf(config: ApiConfig): Clock {
   });
 }
 
-/** Runs `work` every `intervalMs`, never two at once; a failure is logged and the loop goes on. */
 /** `work`, its database work run as background work whenever it is called. */
 function asBackground(work: () => Promise<unknown>): () => Promise<unknown> {
   return () => inBackground(work);
 }
 
+/** Runs `work` every `intervalMs`, never two at once; a failure is logged and the loop goes on. */
 function loop(
   app: FastifyInstance,
   name: string,

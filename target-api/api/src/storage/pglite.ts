@@ -22,8 +22,8 @@ interface Unit {
 }
 
 /**
- * How long a background unit waits behind requests' units before it goes first: the jobs slow down
- * behind a busy connection but never stop (the outbox issues the codes the inline calls missed).
+ * How long a background unit waits behind requests' units before it goes first: the background jobs
+ * slow down behind a busy connection but never stop (the sweeper still expires unpaid bookings).
  */
 const BACKGROUND_MAX_WAIT_MS = 1000;
 
@@ -83,7 +83,7 @@ export async function openPglite(
    * One unit of work (a statement or a transaction) on the one connection at a time: the requests'
    * first come first served, the background's (inBackground) after them. PGlite's own lock would
    * serialise them too, but in its order and unmeasured; this queue's waits are measured (the standing
-   * queue and the expected wait of admission control count the requests' units only).
+   * queue and the expected unit time of admission control count the requests' units only).
    *
    * PGlite runs statements synchronously on this thread and the next unit would start in a microtask:
    * without a yield, a queue of transactions runs back to back without ever returning to the event
@@ -94,7 +94,8 @@ export async function openPglite(
    * (A yield before every statement held the connection across other requests' work: a booking
    * transaction of five statements then kept the queue standing through a quota rush's burst.)
    *
-   * Behind a slow database the background's units (the jobs' passes, a scrape's gauges) took most of
+   * Behind a slow database the background's units (the jobs' passes, a scrape's gauges; the outbox's
+   * have stayed among the requests' since, see app.ts) took most of
    * the connection's time in first-come order, and an admitted booking's later statements waited
    * behind them (slow-database --short, 3 Dec: 95 background units against 66 of bookings in 8 s).
    */

@@ -231,7 +231,7 @@ export const ApiEnvSchema = Type.Object({
     default: 100,
     minimum: 1,
     description:
-      'hardened: booking writes are shed while a unit of database work started now can expect to take longer than this, wait and hold (the units queued before it, over the connections, and itself, times their recent mean hold of a connection)',
+      'hardened: booking writes are shed while a unit of database work started now can expect to take longer than this, wait and hold (the units queued before it, over the connections, and on PGlite the one in service, and itself, times their recent mean hold of a connection)',
   }),
   ADMISSION_MAX_EVENT_LOOP_DELAY_MS: Env.integer({
     default: 50,

@@ -34,8 +34,8 @@ export interface Database extends Queryable {
   queueDelayMs(): number;
   /**
    * Milliseconds a unit of work starting now can expect to take, its wait for a connection and its own
-   * hold of it: the units already waiting (over the connections) and itself, times the recent mean time
-   * a unit holds a connection (see HoldTime). Unlike the standing queue it needs no completed interval,
+   * hold of it: the units already waiting (over the connections; on PGlite's one connection, the unit
+   * in service too) and itself, times the recent mean time a unit holds a connection (see HoldTime). Unlike the standing queue it needs no completed interval,
    * and it grows with slow statements.
    */
   expectedUnitMs(): number;

@@ -117,7 +117,8 @@ export const SCENARIOS: Record<ScenarioName, ScenarioSpec> = {
   'outage-2023': {
     name: 'outage-2023',
     script: `${scenariosDir}outage-2023.ts`,
-    purpose: 'the identity store behind login fails and hangs for a while; people retry or give up',
+    purpose:
+      'the identity store (login, password reset) and the document store (uploads) fail and hang; people retry or give up',
     stackEnv: none,
     scriptEnv: none,
   },

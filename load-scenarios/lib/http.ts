@@ -11,9 +11,10 @@ http.setResponseCallback(http.expectedStatuses({ min: 200, max: 499 }));
  * Where a request goes: the booking API's users (`api`, what the availability SLO counts), the admin API,
  * the bank's notices, the booking API before the measured moment (`warm-up`, see journey.warmUp), or
  * the booking API from a tout's bot (`tout`: its bursts are meant to be shed, so the SLO leaves it out), or
- * login while the identity store is down (`identity`: the outage-2023 premise, judged by its own measures).
+ * login and password reset while the identity store is down (`identity`), and uploads while the document
+ * store is (`documents`): the outage-2023 premise, judged by its own measures.
  */
-export type Surface = 'api' | 'admin' | 'bank' | 'warm-up' | 'tout' | 'identity';
+export type Surface = 'api' | 'admin' | 'bank' | 'warm-up' | 'tout' | 'identity' | 'documents';
 
 export interface RequestOptions {
   token?: string;
@@ -40,6 +41,28 @@ export async function request(
     responseType: 'text',
     timeout: `${options.timeoutS ?? 20}s`,
     // `name` groups URLs with ids in them, so a time series never gets one line per booking.
+    tags: { surface, step, name: step },
+  });
+}
+
+/** Sends a file as the body, as is (an upload): `content` with its own Content-Type. */
+export async function sendFile(
+  surface: Surface,
+  step: string,
+  url: string,
+  contentType: string,
+  content: string,
+  options: RequestOptions = {},
+): Promise<Response> {
+  return http.asyncRequest('PUT', url, content, {
+    headers: {
+      Accept: 'application/json',
+      'Content-Type': contentType,
+      ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    responseType: 'text',
+    timeout: `${options.timeoutS ?? 20}s`,
     tags: { surface, step, name: step },
   });
 }

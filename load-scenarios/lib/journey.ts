@@ -50,7 +50,7 @@ const admin = (t: Target) => ({ token: t.adminToken });
 
 // ---- set-up (admin API) ----
 
-interface SeedAnswer {
+export interface SeedAnswer {
   accounts: {
     accountId: string;
     email: string;
@@ -488,70 +488,12 @@ export async function warmUp(t: Target, officeId: string, count: number): Promis
   }
 }
 
-// ---- logging in while the identity store is down (outage-2023) ----
+// ---- API-side faults (slow-database, outage-2023) ----
 
-export interface Login {
-  email: string;
-  password: string;
-  /** The account's one applicant, to book for once logged in. */
-  applicantId: string;
-}
-
-/** Seeds `count` activated accounts and returns what their owners type to log in. */
-export async function seedLogins(t: Target, count: number, password: string): Promise<Login[]> {
-  const logins: Login[] = [];
-  for (let done = 0; done < count; done += 250) {
-    const res = await request(
-      'admin',
-      'seed',
-      'POST',
-      `${t.apiUrl}/admin/seed`,
-      { accounts: Math.min(250, count - done), applicantsPerAccount: 1 },
-      { ...admin(t), timeoutS: 60 },
-    );
-    if (res.status !== 200 && res.status !== 201)
-      throw new Error(`seeding failed: ${res.status} ${res.body}`);
-    for (const account of json<SeedAnswer>(res)?.accounts ?? []) {
-      const applicantId = account.applicants[0]?.applicantId;
-      if (applicantId) logins.push({ email: account.email, password, applicantId });
-    }
-  }
-  if (logins.length < count) throw new Error(`seeding returned ${logins.length} of ${count} accounts`);
-  return logins;
-}
-
-/** Schedules API-side faults (database latency, the identity store) in one window. */
+/** Schedules API-side faults (database latency, the identity and document stores) in one window. */
 export async function setApiFaults(t: Target, faults: Record<string, unknown>): Promise<void> {
   const res = await request('admin', 'faults', 'PUT', `${t.apiUrl}/admin/faults`, faults, admin(t));
   if (res.status >= 300) throw new Error(`API faults refused: ${res.status} ${res.body}`);
-}
-
-export interface LoginAttempt {
-  res: Response;
-  /** 200 with a token. */
-  loggedIn: boolean;
-  /**
-   * The answer tells the user what to do: logged in, a 4xx with its reason, or a 503/429 that says when
-   * to come back (Retry-After). A bare 5xx or no answer at all (a timeout) tells them nothing.
-   */
-  clear: boolean;
-}
-
-/** One tap on "Masuk" (log in), surface `identity`. */
-export async function logIn(t: Target, login: Login, timeoutS: number): Promise<LoginAttempt> {
-  const { email, password } = login;
-  const res = await request(
-    'identity',
-    'login',
-    'POST',
-    `${t.apiUrl}/v1/auth/login`,
-    { email, password },
-    { timeoutS },
-  );
-  const loggedIn = res.status === 200 && json<{ token?: string }>(res)?.token !== undefined;
-  const saysWhen = (res.status === 503 || res.status === 429) && retryAfterMs(res, -1) >= 0;
-  const clear = loggedIn || (res.status >= 400 && res.status < 500) || saysWhen;
-  return { res, loggedIn, clear };
 }
 
 // ---- the harness's control route (cli/src/harness/control.ts) ----

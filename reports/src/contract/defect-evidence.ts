@@ -30,11 +30,22 @@ export const DEFECT_REVEALS: readonly DefectReveal[] = [
     scenario: 'quota-hoarding',
     evidence: measure('max_holds_per_account', 'tout_seats'),
   },
-  // While the identity store is down: how long until users hear something useful, and how often they tap.
+  // While the identity store is down: how long until users logging in or resetting a password hear
+  // something useful, and how often they tap; while the document store is, the same for uploaders.
   {
     defect: 'identity-fragile',
     scenario: 'outage-2023',
-    evidence: measure('first_clear_answer', 'login_requests'),
+    evidence: measure(
+      'first_clear_answer{task:login}',
+      'first_clear_answer{task:reset}',
+      'login_requests{task:login}',
+      'reset_requests',
+    ),
+  },
+  {
+    defect: 'upload-fragile',
+    scenario: 'outage-2023',
+    evidence: measure('first_clear_answer{task:upload}', 'upload_requests'),
   },
   // Past the knee bookings take seconds: the p99 objective is what the collapse breaks.
   { defect: 'overload-collapse', scenario: 'breakpoint', evidence: slo('latencyP99') },

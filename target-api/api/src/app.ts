@@ -32,6 +32,8 @@ import { bookingPlugin } from './booking/plugin.ts';
 import type { ApiConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { chooseVariants } from './defects/index.ts';
+import { openDocumentFolder } from './documents/folder.ts';
+import { documentsPlugin } from './documents/plugin.ts';
 import { installDrain } from './drain.ts';
 import { healthPlugin } from './health.ts';
 import { AvailabilityCache } from './offices/availability-cache.ts';
@@ -89,6 +91,7 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
     tokens: createTokenSigner(config.tokenSecret, config.tokenTtlSeconds),
     mailbox: createMailbox(),
     faults,
+    documents: await openDocumentFolder(config.documentDir),
     metrics: metrics.domain,
     billing: instrumentBilling(
       createBillingClient({
@@ -156,6 +159,7 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
   await app.register(healthPlugin, { ctx });
   await app.register(accountsPlugin, { ctx });
   await app.register(applicantsPlugin, { ctx });
+  await app.register(documentsPlugin, { ctx });
   await app.register(officesPlugin, { ctx });
   await app.register(bookingPlugin, { ctx });
   await app.register(paymentsPlugin, { ctx });
@@ -183,6 +187,7 @@ export async function buildApp(config: ApiConfig, overrides: BuildOverrides = {}
   }
   app.addHook('onClose', async () => {
     await ctx.billing.close();
+    await ctx.documents.close();
     if (!overrides.db) await db.close();
   });
   return app;

@@ -14,6 +14,7 @@ import {
   parseDefectList,
   parseProfile,
 } from './defects/ids.ts';
+import { DOCUMENT_TIMEOUT_MS } from './defects/upload-fragile.ts';
 
 export interface ApiConfig {
   host: string;
@@ -24,6 +25,7 @@ export interface ApiConfig {
   databaseUrl: string | undefined;
   /** PGlite data folder; in memory when undefined. */
   pgliteDataDir: string | undefined;
+  documentDir: string | undefined;
   dbPoolSize: number;
   billingUrl: string;
   noticeSecret: string;
@@ -57,6 +59,8 @@ export interface ApiConfig {
   bookingRateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   identityTimeoutMs: number;
+  documentTimeoutMs: number;
+  documentMaxBytes: number;
   admissionMaxInFlight: number;
   admissionMaxQueueDelayMs: number;
   admissionMaxDatabaseTimeMs: number;
@@ -96,6 +100,10 @@ export const ApiEnvSchema = Type.Object({
   PGLITE_DATA_DIR: Env.string({
     defaultText: 'unset: in memory',
     description: 'PGlite data folder (persistent)',
+  }),
+  DOCUMENT_DIR: Env.string({
+    defaultText: 'unset: a new folder under the system temp folder, removed when the API stops',
+    description: "the document store's folder: uploaded files, each named by its SHA-256",
   }),
   DB_POOL_SIZE: Env.integer({ default: 10, minimum: 1, description: 'PostgreSQL pool size' }),
   BILLING_URL: Env.url({ default: 'http://127.0.0.1:8081', description: 'billing simulator base URL' }),
@@ -206,7 +214,19 @@ export const ApiEnvSchema = Type.Object({
     default: IDENTITY_TIMEOUT_MS,
     minimum: 1,
     description:
-      'hardened: a login gives up on the identity store after this long and answers 503 with `Retry-After` (identity-fragile)',
+      'hardened: a login or password reset gives up on the identity store after this long and answers 503 with `Retry-After` (identity-fragile)',
+  }),
+  DOCUMENT_TIMEOUT_MS: Env.integer({
+    default: DOCUMENT_TIMEOUT_MS,
+    minimum: 1,
+    description:
+      'hardened: an upload gives up on the document store after this long and answers 503 with `Retry-After` (upload-fragile)',
+  }),
+  DOCUMENT_MAX_BYTES: Env.integer({
+    default: 2 * 1024 * 1024,
+    minimum: 1024,
+    maximum: 20 * 1024 * 1024,
+    description: 'the largest document an upload may carry (bytes); a larger one is refused with 413',
   }),
   LOGIN_RATE_LIMIT_PER_MINUTE: Env.integer({
     default: 10,
@@ -296,6 +316,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     defects: activeDefects(profile, explicit),
     databaseUrl: v.DATABASE_URL,
     pgliteDataDir: v.PGLITE_DATA_DIR,
+    documentDir: v.DOCUMENT_DIR,
     dbPoolSize: v.DB_POOL_SIZE,
     billingUrl: v.BILLING_URL,
     noticeSecret: v.NOTICE_SECRET,
@@ -323,6 +344,8 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     bookingRateLimitPerMinute: v.BOOKING_RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,
     identityTimeoutMs: v.IDENTITY_TIMEOUT_MS,
+    documentTimeoutMs: v.DOCUMENT_TIMEOUT_MS,
+    documentMaxBytes: v.DOCUMENT_MAX_BYTES,
     admissionMaxInFlight: v.ADMISSION_MAX_IN_FLIGHT ?? admissionDefault,
     admissionMaxQueueDelayMs: v.ADMISSION_MAX_QUEUE_DELAY_MS ?? queueDelayDefault,
     admissionMaxDatabaseTimeMs: v.ADMISSION_MAX_DATABASE_TIME_MS,

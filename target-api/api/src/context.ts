@@ -7,6 +7,7 @@ import type { TokenSigner } from './accounts/tokens.ts';
 import type { Faults } from './admin/faults.ts';
 import type { ApiConfig } from './config.ts';
 import type { DefectSet, Variants } from './defects/index.ts';
+import type { DocumentFolder } from './documents/folder.ts';
 import type { AvailabilityCache } from './offices/availability-cache.ts';
 import type { BillingClient } from './payments/billing-client.ts';
 import type { Database } from './storage/index.ts';
@@ -24,6 +25,8 @@ export interface AppContext {
   tokens: TokenSigner;
   mailbox: Mailbox;
   faults: Faults;
+  /** The files of the document store (documents/folder.ts). */
+  documents: DocumentFolder;
   billing: BillingClient;
   /** Domain metrics (telemetry/metrics.ts): one call at each domain step. */
   metrics: DomainMetrics;

@@ -18,6 +18,8 @@ export const problems = {
   forbidden: (detail: string) => new ProblemError(403, 'forbidden', 'Forbidden', detail),
   notFound: (what: string) => new ProblemError(404, 'not-found', 'Not found', `${what} was not found`),
   conflict: (slug: string, title: string, detail: string) => new ProblemError(409, slug, title, detail),
+  unsupportedMediaType: (detail: string) =>
+    new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', detail),
   unprocessable: (slug: string, title: string, detail: string) => new ProblemError(422, slug, title, detail),
   tooMany: (detail: string, retryAfterSeconds: number, slug = 'rate-limited') =>
     new ProblemError(429, slug, 'Too many requests', detail, {

@@ -68,8 +68,13 @@ const ROUTES: [string, string][] = [
   ['POST', '/v1/accounts'],
   ['POST', '/v1/accounts/activate'],
   ['POST', '/v1/auth/login'],
+  ['POST', '/v1/auth/password-reset'],
+  ['POST', '/v1/auth/password-reset/confirm'],
   ['GET', '/v1/applicants'],
   ['POST', '/v1/applicants'],
+  ['PUT', '/v1/applicants/{applicant}/documents/{kind}'],
+  ['GET', '/v1/applicants/{applicant}/documents'],
+  ['GET', '/v1/applicants/{applicant}/documents/{kind}'],
   ['GET', '/v1/offices'],
   ['GET', '/v1/offices/{office}/availability'],
   ['POST', '/v1/bookings'],
@@ -222,6 +227,8 @@ const headers = fc.record(
       'application/xml',
       'application/json; charset=latin1',
       'multipart/form-data',
+      'application/pdf',
+      'image/jpeg',
       '',
     ),
     'idempotency-key': fc.oneof(fc.string({ maxLength: 10 }), fc.constant('k'.repeat(500))),
@@ -243,7 +250,10 @@ describe('generated bad input across every route', () => {
     const documented = Object.entries(spec.paths).flatMap(([path, operations]) =>
       Object.keys(operations).map(
         (method) =>
-          `${method.toUpperCase()} ${path.replace('{officeId}', '{office}').replace('{bookingId}', '{booking}')}`,
+          `${method.toUpperCase()} ${path
+            .replace('{officeId}', '{office}')
+            .replace('{bookingId}', '{booking}')
+            .replace('{applicantId}', '{applicant}')}`,
       ),
     );
     const covered = new Set(ROUTES.map(([method, path]) => `${method} ${path}`));
@@ -262,7 +272,12 @@ describe('generated bad input across every route', () => {
         async ([method, template], part, query, payload, hdrs) => {
           const fill = (value: string) =>
             value === '<own>' ? bookingId : encodeURIComponent(value).replace(/%25/g, '%');
-          const url = template.replace('{office}', fill(part)).replace('{booking}', fill(part)) + query;
+          const url =
+            template
+              .replace('{office}', fill(part))
+              .replace('{booking}', fill(part))
+              .replace('{applicant}', fill(part))
+              .replace('{kind}', fill(part)) + query;
           const finalHeaders: Record<string, string> = {};
           for (const [name, value] of Object.entries(hdrs)) {
             finalHeaders[name] = value === '<stranger>' ? `Bearer ${stranger.token}` : value;

@@ -1,5 +1,6 @@
-// Accounts: register (activation code into the simulated mailbox), activate, log in for a bearer token
-// (the credentials checked by the identity store, accounts/identity.ts).
+// Accounts: register (activation code into the simulated mailbox), activate, log in for a bearer token,
+// reset a forgotten password with a code sent to the e-mail (the credentials and the reset code kept by
+// the identity store, accounts/identity.ts).
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyContextConfig } from 'fastify';
@@ -9,10 +10,12 @@ import type { PluginOptions } from '../context.ts';
 import { problems } from '../problem.ts';
 import { Gender, IsoDate } from '../schemas.ts';
 import { isUniqueViolation } from '../storage/index.ts';
-import { checkCredentials } from './identity.ts';
+import { checkCredentials, issueResetCode, RESET_CODE_MINUTES, resetPassword } from './identity.ts';
 import { hashPassword } from './passwords.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
+const Password = Type.String({ minLength: 8, maxLength: 128 });
+const Code = Type.String({ pattern: '^\\d{6}$' });
 
 export const accountsPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app, { ctx }) => {
   app.post(
@@ -27,7 +30,7 @@ export const accountsPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (a
           gender: Gender,
           email: Email,
           phone: Type.String({ pattern: '^\\+?[0-9]{8,15}$' }),
-          password: Type.String({ minLength: 8, maxLength: 128 }),
+          password: Password,
         }),
       },
     },
@@ -79,7 +82,7 @@ export const accountsPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (a
       schema: {
         tags: ['accounts'],
         summary: 'Activate an account with the code from the e-mail',
-        body: Type.Object({ email: Email, code: Type.String({ pattern: '^\\d{6}$' }) }),
+        body: Type.Object({ email: Email, code: Code }),
       },
     },
     async (request) => {
@@ -99,7 +102,9 @@ export const accountsPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (a
     },
   );
 
-  const loginLimit: FastifyContextConfig =
+  // hardened: attempts per e-mail and address per minute, for login and for each step of a reset (a
+  // reset request sends an e-mail, a confirmation guesses a code).
+  const perEmailLimit: FastifyContextConfig =
     ctx.config.profile === 'hardened'
       ? {
           rateLimit: {
@@ -115,7 +120,7 @@ export const accountsPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (a
   app.post(
     '/v1/auth/login',
     {
-      config: loginLimit,
+      config: perEmailLimit,
       schema: {
         tags: ['accounts'],
         summary: 'Log in; answers a bearer token',
@@ -133,6 +138,61 @@ export const accountsPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (a
       if (!account.activated)
         throw problems.forbidden('the account is not activated yet; use the code from the e-mail');
       return ctx.tokens.issue(account.accountId, Date.now());
+    },
+  );
+
+  app.post(
+    '/v1/auth/password-reset',
+    {
+      config: perEmailLimit,
+      schema: {
+        tags: ['accounts'],
+        summary: `Forgot the password: a reset code goes to the e-mail, valid ${RESET_CODE_MINUTES} minutes`,
+        body: Type.Object({ email: Email }),
+      },
+    },
+    async (request, reply) => {
+      const { email } = request.body;
+      const code = await ctx.variants.identityFragile.call(ctx, () => issueResetCode(ctx, email));
+      if (code !== null) {
+        ctx.mailbox.send({
+          to: email,
+          subject: 'Reset kata sandi M-Paspor',
+          body: `Your password reset code is ${code}; it works for ${RESET_CODE_MINUTES} minutes`,
+          code,
+          sentAt: ctx.clock.date().toISOString(),
+        });
+      }
+      // The same answer whether or not the e-mail has an account: it does not tell who is registered.
+      return reply.code(202).send({ sent: 'if the e-mail has an account, a reset code is on its way' });
+    },
+  );
+
+  app.post(
+    '/v1/auth/password-reset/confirm',
+    {
+      config: perEmailLimit,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Set a new password with the reset code from the e-mail',
+        body: Type.Object({ email: Email, code: Code, newPassword: Password }),
+      },
+    },
+    async (request) => {
+      const { email, code, newPassword } = request.body;
+      const refusal = await ctx.variants.identityFragile.call(ctx, () =>
+        resetPassword(ctx, email, code, newPassword),
+      );
+      if (refusal) {
+        throw problems.unprocessable(
+          'reset-failed',
+          'Password reset failed',
+          refusal === 'expired'
+            ? 'the reset code has expired; ask for a new one'
+            : 'the e-mail and code do not match a live reset code; ask for a new one if it was used, expired or mistyped too often',
+        );
+      }
+      return { reset: true };
     },
   );
 };

@@ -32,22 +32,22 @@ describe('API-side faults', () => {
   it('delays and fails identity calls only inside the window, and not at all once cleared', () => {
     let now = Date.parse('2026-03-02T00:00:00Z');
     const faults = createFaults(() => now);
-    expect(faults.identityFault()).toEqual({ delayMs: 0, fail: false });
+    expect(faults.storeFault('identity')).toEqual({ delayMs: 0, fail: false });
     faults.set({
       database: { latencyMs: 0, jitterMs: 0 },
       identity: { latencyMs: 8000, errorRate: 1 },
       startAt: '2026-03-02T00:01:00Z',
       endAt: null,
     });
-    expect(faults.identityFault()).toEqual({ delayMs: 0, fail: false });
+    expect(faults.storeFault('identity')).toEqual({ delayMs: 0, fail: false });
     now += 60_000;
     // A failing call fails at once; with no failures every call waits the latency.
-    expect(faults.identityFault()).toEqual({ delayMs: 0, fail: true });
+    expect(faults.storeFault('identity')).toEqual({ delayMs: 0, fail: true });
     faults.set({ ...faults.get(), identity: { latencyMs: 8000, errorRate: 0 } });
-    expect(faults.identityFault()).toEqual({ delayMs: 8000, fail: false });
+    expect(faults.storeFault('identity')).toEqual({ delayMs: 8000, fail: false });
     expect(faults.databaseLatencyMs()).toBe(0);
     faults.clear();
-    expect(faults.identityFault()).toEqual({ delayMs: 0, fail: false });
+    expect(faults.storeFault('identity')).toEqual({ delayMs: 0, fail: false });
   });
 
   it('keeps the identity outage in the history (faults.ndjson), from its start to its clear', () => {
@@ -66,6 +66,28 @@ describe('API-side faults', () => {
         kind: 'identity store 90% failing, +8000 ms',
         startAt: '2026-03-02T00:00:10.000Z',
         endAt: '2026-03-02T00:00:40.000Z',
+      },
+    ]);
+  });
+
+  it('takes the document store down on its own: uploads fail while login is untouched, both in the history', () => {
+    let now = Date.parse('2026-03-02T00:00:00Z');
+    const faults = createFaults(() => now);
+    faults.set({
+      database: { latencyMs: 0, jitterMs: 0 },
+      documents: { latencyMs: 0, errorRate: 1 },
+      startAt: null,
+      endAt: '2026-03-02T00:00:30Z',
+    });
+    expect(faults.storeFault('documents')).toEqual({ delayMs: 0, fail: true });
+    expect(faults.storeFault('identity')).toEqual({ delayMs: 0, fail: false });
+    now += 30_000;
+    expect(faults.storeFault('documents')).toEqual({ delayMs: 0, fail: false });
+    expect(faults.history()).toEqual([
+      {
+        kind: 'document store 100% failing, +0 ms',
+        startAt: '2026-03-02T00:00:00.000Z',
+        endAt: '2026-03-02T00:00:30.000Z',
       },
     ]);
   });

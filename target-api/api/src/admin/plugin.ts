@@ -15,6 +15,21 @@ import { Bearer, IsoDate, OfficeId, Query, Uuid } from '../schemas.ts';
 import { checkInvariants } from './invariants.ts';
 import { seedAccounts } from './seed.ts';
 
+/** A store of the early-2023 outage failing (`errorRate`) or hanging (`latencyMs`). */
+const StoreFaultBody = (store: string) =>
+  Type.Object({
+    latencyMs: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 120_000, description: `added to each call of ${store} (ms)` }),
+    ),
+    errorRate: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: `share of the calls of ${store} that fail at once`,
+      }),
+    ),
+  });
+
 /** The body of PUT /admin/faults; each field's description is its line in `paspor-lab list faults`. */
 export const FaultBody = Type.Object({
   database: Type.Optional(
@@ -27,14 +42,15 @@ export const FaultBody = Type.Object({
       ),
     }),
   ),
-  identity: Type.Optional(
-    Type.Object({
-      latencyMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
-      errorRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    }),
-  ),
+  identity: Type.Optional(StoreFaultBody('the identity store (login, password reset)')),
+  documents: Type.Optional(StoreFaultBody('the document store (uploads)')),
   startAt: Type.Optional(Type.String({ format: 'date-time' })),
   endAt: Type.Optional(Type.String({ format: 'date-time' })),
+});
+
+const storeFaults = (body: { latencyMs?: number; errorRate?: number }) => ({
+  latencyMs: body.latencyMs ?? 0,
+  errorRate: body.errorRate ?? 0,
 });
 
 export const adminPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app, { ctx }) => {
@@ -125,7 +141,8 @@ export const adminPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app,
     {
       schema: {
         ...admin,
-        summary: 'Set API-side faults (database latency, identity store), optionally in a window',
+        summary:
+          'Set API-side faults (database latency, identity store, document store), optionally in a window',
         body: FaultBody,
       },
     },
@@ -136,14 +153,8 @@ export const adminPlugin: FastifyPluginAsyncTypebox<PluginOptions> = async (app,
       }
       ctx.faults.set({
         database: { latencyMs: body.database?.latencyMs ?? 0, jitterMs: body.database?.jitterMs ?? 0 },
-        ...(body.identity
-          ? {
-              identity: {
-                latencyMs: body.identity.latencyMs ?? 0,
-                errorRate: body.identity.errorRate ?? 0,
-              },
-            }
-          : {}),
+        ...(body.identity ? { identity: storeFaults(body.identity) } : {}),
+        ...(body.documents ? { documents: storeFaults(body.documents) } : {}),
         startAt: body.startAt ?? null,
         endAt: body.endAt ?? null,
       });

@@ -9,6 +9,7 @@ export const DEFECT_IDS = [
   'paid-but-expired',
   'quota-hoarding',
   'identity-fragile',
+  'upload-fragile',
 ] as const;
 
 export type DefectId = (typeof DEFECT_IDS)[number];

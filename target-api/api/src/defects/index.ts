@@ -9,6 +9,7 @@ import { overloadCollapse } from './overload-collapse.ts';
 import { paidButExpired } from './paid-but-expired.ts';
 import { quotaHoarding } from './quota-hoarding.ts';
 import { quotaRace } from './quota-race.ts';
+import { uploadFragile } from './upload-fragile.ts';
 
 export * from './ids.ts';
 
@@ -21,6 +22,7 @@ export const CATALOGUE = [
   paidButExpired,
   quotaHoarding,
   identityFragile,
+  uploadFragile,
 ] as const;
 
 /** The behaviours the flows run, one per defect: its legacy one when the defect is on, else its fix. */
@@ -32,6 +34,7 @@ export interface Variants {
   paidButExpired: typeof paidButExpired.fix;
   quotaHoarding: typeof quotaHoarding.fix;
   identityFragile: typeof identityFragile.fix;
+  uploadFragile: typeof uploadFragile.fix;
 }
 
 export function chooseVariants(defects: DefectSet): Variants {
@@ -45,5 +48,6 @@ export function chooseVariants(defects: DefectSet): Variants {
     paidButExpired: pick(paidButExpired),
     quotaHoarding: pick(quotaHoarding),
     identityFragile: pick(identityFragile),
+    uploadFragile: pick(uploadFragile),
   };
 }

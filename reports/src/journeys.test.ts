@@ -67,14 +67,14 @@ describe('assessJourneys', () => {
       paymentsSeen: false,
     });
     const journeys = assessJourneys(risky);
-    expect(journeys.map((j) => j.readiness)).toEqual(['at-risk', 'not-tested', 'not-tested']);
+    expect(journeys.map((j) => j.readiness)).toEqual(['at-risk', 'not-tested', 'not-tested', 'not-tested']);
     const fine = runEvidence({
       slos: [...ALL_OK, slo('paymentCode', true, { events: { good: 99, total: 99 } })],
       invariants: { invariants: [inv('slot-over-capacity', 0), inv('paid-but-expired', 0)] },
       attempts: 99,
       paymentsSeen: true,
     });
-    expect(assessJourneys(fine).map((j) => j.readiness)).toEqual(['ready', 'ready', 'ready']);
+    expect(assessJourneys(fine).map((j) => j.readiness)).toEqual(['ready', 'ready', 'ready', 'not-tested']);
   });
 
   it('merges runs of one side: violations summed, the runs that showed them counted', () => {
@@ -106,5 +106,57 @@ describe('officeName', () => {
     expect(officeName('kanim-batam')).toBe('Kantor Imigrasi Batam');
     expect(officeName('kanim-tanjung-uban')).toBe('Kantor Imigrasi Tanjung Uban');
     expect(officeName('ulp-depok')).toBe('ULP Depok');
+  });
+});
+
+describe('the access journey (outage-2023: log in, reset a password, upload documents)', () => {
+  const run = (clearAnswers: Parameters<typeof runEvidence>[0]['clearAnswers']) =>
+    runEvidence({ slos: ALL_OK, invariants: null, attempts: 10, paymentsSeen: false, clearAnswers });
+  const access = (ev: ReturnType<typeof runEvidence>) => assessJourneys(ev).find((j) => j.id === 'access');
+
+  it('is not tested by a run that measured no task', () => {
+    expect(access(run(undefined))).toMatchObject({
+      readiness: 'not-tested',
+      findings: [{ key: 'access.untested' }],
+    });
+  });
+
+  it('is not ready with one finding per task whose users waited past the objective, in seconds', () => {
+    const journey = access(
+      run({
+        login: { p95Ms: 9270, limitMs: 2000, ok: false },
+        reset: { p95Ms: 40, limitMs: 2000, ok: true },
+        upload: { p95Ms: 6150, limitMs: 2000, ok: false },
+      }),
+    );
+    expect(journey?.readiness).toBe('not-ready');
+    expect(journey?.findings).toEqual([
+      { key: 'access.silent.login', params: { seconds: 9.3, limit: 2, met: 0, measured: 1 } },
+      { key: 'access.silent.upload', params: { seconds: 6.2, limit: 2, met: 0, measured: 1 } },
+    ]);
+  });
+
+  it('is ready when every task answered in time, naming the slowest p95', () => {
+    const journey = access(
+      run({
+        login: { p95Ms: 11, limitMs: 2000, ok: true },
+        upload: { p95Ms: 1505, limitMs: 2000, ok: true },
+      }),
+    );
+    expect(journey).toMatchObject({
+      readiness: 'ready',
+      findings: [{ key: 'access.ready', params: { seconds: 1.5 } }],
+    });
+  });
+
+  it('over several runs is as ready as the worst, and counts the runs that met the objective', () => {
+    const merged = mergeEvidence([
+      run({ login: { p95Ms: 900, limitMs: 2000, ok: true } }),
+      run({ login: { p95Ms: 4100, limitMs: 2000, ok: false } }),
+      run({ login: { p95Ms: 1200, limitMs: 2000, ok: true } }),
+    ]);
+    expect(access(merged)?.findings).toEqual([
+      { key: 'access.silent.login', params: { seconds: 4.1, limit: 2, met: 2, measured: 3 } },
+    ]);
   });
 });

@@ -1,10 +1,22 @@
-// What the manager reads first: the three user journeys of docs/DOMAIN.md (get a seat, get the kode
-// billing, pay before it expires), each ready / at risk / not ready, with the facts behind it in the
-// domain's own words. Pure: it takes counts and examples (one run, or every run of one side of a
+// What the manager reads first: the user journeys of docs/DOMAIN.md (get a seat, get the kode billing,
+// pay before it expires, and get in: log in, reset a password, upload documents), each ready / at risk
+// / not ready, with the facts behind it in the domain's own words. Pure: it takes counts and examples (one run, or every run of one side of a
 // verification) and returns findings; i18n turns them into sentences.
 import type { SloId, SloResult } from './slo.ts';
 
-export type JourneyId = 'seat' | 'code' | 'pay';
+export type JourneyId = 'seat' | 'code' | 'pay' | 'access';
+
+/** The steps before booking that lean on stores of their own (outage-2023 measures each). */
+export const ACCESS_TASKS = ['login', 'reset', 'upload'] as const;
+export type AccessTask = (typeof ACCESS_TASKS)[number];
+
+/** One task's time to the first useful answer in one run: its p95 and whether its objective held. */
+export interface ClearAnswer {
+  p95Ms: number;
+  /** The objective's limit (ms), read from the threshold; null when the run set none. */
+  limitMs: number | null;
+  ok: boolean;
+}
 
 /** not-tested: the runs did not exercise the journey, so they say nothing about it either way. */
 export type Readiness = 'ready' | 'at-risk' | 'not-ready' | 'not-tested';
@@ -34,6 +46,8 @@ export interface JourneyEvidence {
   slos: Partial<Record<SloId, { measured: number; met: number; worst: SloResult | null }>>;
   /** The service received payment notices during the runs: the pay journey was exercised. */
   paymentsSeen: boolean;
+  /** Per task: runs that measured the time to a useful answer, runs that met it, and the worst figure. */
+  access: Partial<Record<AccessTask, { measured: number; met: number; worst: ClearAnswer }>>;
 }
 
 function violations(ev: JourneyEvidence, name: string): { violations: number; runs: number } {
@@ -219,8 +233,37 @@ function pay(ev: JourneyEvidence): Journey {
   return { id: 'pay', readiness: 'ready', findings: [{ key: 'pay.ready', params: runs }] };
 }
 
+function access(ev: JourneyEvidence): Journey {
+  const seconds = (ms: number) => Math.round(ms / 100) / 10;
+  const measured = ACCESS_TASKS.filter((task) => (ev.access[task]?.measured ?? 0) > 0);
+  if (measured.length === 0) {
+    return { id: 'access', readiness: 'not-tested', findings: [{ key: 'access.untested', params: {} }] };
+  }
+  const findings: Finding[] = [];
+  for (const task of measured) {
+    const a = ev.access[task];
+    if (!a || a.met === a.measured) continue;
+    findings.push({
+      key: `access.silent.${task}`,
+      params: {
+        seconds: seconds(a.worst.p95Ms),
+        limit: a.worst.limitMs === null ? '-' : seconds(a.worst.limitMs),
+        met: a.met,
+        measured: a.measured,
+      },
+    });
+  }
+  if (findings.length > 0) return { id: 'access', readiness: 'not-ready', findings };
+  const worst = Math.max(...measured.map((task) => ev.access[task]?.worst.p95Ms ?? 0));
+  return {
+    id: 'access',
+    readiness: 'ready',
+    findings: [{ key: 'access.ready', params: { seconds: seconds(worst), runs: ev.runs } }],
+  };
+}
+
 export function assessJourneys(ev: JourneyEvidence): Journey[] {
-  return [seat(ev), code(ev), pay(ev)];
+  return [seat(ev), code(ev), pay(ev), access(ev)];
 }
 
 /** The evidence of one run, from its SLOs, invariants and the service's own counters. */
@@ -229,6 +272,8 @@ export function runEvidence(input: {
   invariants: { invariants: Array<{ name: string; violations: number; examples: unknown[] }> } | null;
   attempts: number | null;
   paymentsSeen: boolean;
+  /** The run's time to a useful answer per task (outage-2023), absent when it measured none. */
+  clearAnswers?: Partial<Record<AccessTask, ClearAnswer>>;
 }): JourneyEvidence {
   const slos: JourneyEvidence['slos'] = {};
   for (const slo of input.slos) {
@@ -241,7 +286,20 @@ export function runEvidence(input: {
     if (invariants) invariants[inv.name] = { violations: inv.violations, runs: inv.violations > 0 ? 1 : 0 };
     examples[inv.name] = inv.examples;
   }
-  return { runs: 1, attempts: input.attempts, invariants, examples, slos, paymentsSeen: input.paymentsSeen };
+  const accessEvidence: JourneyEvidence['access'] = {};
+  for (const task of ACCESS_TASKS) {
+    const answer = input.clearAnswers?.[task];
+    if (answer) accessEvidence[task] = { measured: 1, met: answer.ok ? 1 : 0, worst: answer };
+  }
+  return {
+    runs: 1,
+    attempts: input.attempts,
+    invariants,
+    examples,
+    slos,
+    paymentsSeen: input.paymentsSeen,
+    access: accessEvidence,
+  };
 }
 
 /** Evidence of several runs of one side, summed: a journey is as ready as its worst run. */
@@ -253,8 +311,26 @@ export function mergeEvidence(list: JourneyEvidence[]): JourneyEvidence {
     examples: {},
     slos: {},
     paymentsSeen: false,
+    access: {},
   };
   for (const ev of list) {
+    for (const task of ACCESS_TASKS) {
+      const a = ev.access[task];
+      if (!a) continue;
+      const cur = out.access[task];
+      // The worst run is the one that broke its objective, else the slowest.
+      const worse =
+        !cur ||
+        (!a.worst.ok && cur.worst.ok) ||
+        (a.worst.ok === cur.worst.ok && a.worst.p95Ms > cur.worst.p95Ms)
+          ? a.worst
+          : cur.worst;
+      out.access[task] = {
+        measured: (cur?.measured ?? 0) + a.measured,
+        met: (cur?.met ?? 0) + a.met,
+        worst: worse,
+      };
+    }
     out.runs += ev.runs;
     if (ev.attempts !== null) out.attempts = (out.attempts ?? 0) + ev.attempts;
     out.paymentsSeen ||= ev.paymentsSeen;

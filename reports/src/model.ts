@@ -4,7 +4,15 @@
 import { judgeRun } from './contract/judge.ts';
 import type { FaultWindow } from './faults.ts';
 import type { Translator } from './i18n/index.ts';
-import { assessJourneys, type Journey, type JourneyEvidence, runEvidence } from './journeys.ts';
+import {
+  ACCESS_TASKS,
+  type AccessTask,
+  assessJourneys,
+  type ClearAnswer,
+  type Journey,
+  type JourneyEvidence,
+  runEvidence,
+} from './journeys.ts';
 import type { InvariantResult, K6Check, K6Group, RunFolder } from './run-folder.ts';
 import { saturationNotes } from './runner-health.ts';
 import { counterIncreases } from './server.ts';
@@ -95,6 +103,29 @@ function paymentsSeen(folder: RunFolder): boolean {
   return false;
 }
 
+/**
+ * outage-2023's time to the first useful answer, per task (`first_clear_answer{task:...}`): its p95 and
+ * whether the threshold on it held; a task the run did not measure is left out.
+ */
+function clearAnswers(folder: RunFolder): Partial<Record<AccessTask, ClearAnswer>> {
+  const out: Partial<Record<AccessTask, ClearAnswer>> = {};
+  for (const task of ACCESS_TASKS) {
+    const metric = folder.summary.metrics[`first_clear_answer{task:${task}}`];
+    const p95 = metric?.values['p(95)'];
+    if (!metric || typeof p95 !== 'number') continue;
+    const thresholds = Object.entries(metric.thresholds ?? {});
+    const limit = thresholds
+      .map(([expression]) => /^p\(95\)\s*<=?\s*([\d.]+)$/.exec(expression)?.[1])
+      .find((value) => value !== undefined);
+    out[task] = {
+      p95Ms: p95,
+      limitMs: limit === undefined ? null : Number(limit),
+      ok: thresholds.every(([, t]) => t.ok),
+    };
+  }
+  return out;
+}
+
 export function buildRunView(
   folder: RunFolder,
   targets: SloTargets = DEFAULT_SLO_TARGETS,
@@ -115,6 +146,7 @@ export function buildRunView(
     invariants: folder.invariants,
     attempts: bookingAttempts(folder),
     paymentsSeen: paymentsSeen(folder),
+    clearAnswers: clearAnswers(folder),
   });
   return {
     folder,

@@ -156,6 +156,7 @@ describe('a single-run report in headless Chromium', () => {
       'not-ready',
       'ready',
       'not-tested',
+      'not-tested',
     ]);
     expectTablesParse(await readFile(join(dir, 'report.md'), 'utf8'), 6);
   }, 60_000);

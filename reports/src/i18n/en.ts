@@ -125,6 +125,7 @@ export const en = {
   'journey.seat': 'Get a seat',
   'journey.code': 'Get the kode billing',
   'journey.pay': 'Pay before it expires',
+  'journey.access': 'Log in and send documents',
   'readiness.ready': 'ready',
   'readiness.at-risk': 'at risk',
   'readiness.not-ready': 'not ready',
@@ -156,6 +157,15 @@ export const en = {
   'finding.pay.notices': '{notices} payment notices matched no booking or were counted twice{inRuns}.',
   'finding.pay.untested': 'No payment reached the service in these runs.',
   'finding.pay.ready': 'Every payment was matched to exactly one booking, and no paid booking expired.',
+  'finding.access.untested': 'These runs did not take down the services behind login or uploads.',
+  'finding.access.silent.login':
+    'Applicants logging in waited {seconds} s (95th percentile) before the app told them anything useful; the objective is {limit} s{metRuns}.',
+  'finding.access.silent.reset':
+    'Applicants resetting a forgotten password waited {seconds} s (95th percentile) before the app told them anything useful; the objective is {limit} s{metRuns}.',
+  'finding.access.silent.upload':
+    'Applicants uploading their documents waited {seconds} s (95th percentile) before the app told them anything useful; the objective is {limit} s{metRuns}.',
+  'finding.access.ready':
+    'While the services behind login and uploads were down, every applicant was told within {seconds} s (95th percentile) to try again later or come to the office.',
   'session.PAGI': 'morning session',
   'session.SIANG': 'afternoon session',
   'section.budget': 'Error budget',

@@ -129,6 +129,7 @@ export const id: Record<MessageKey, string> = {
   'journey.seat': 'Mendapatkan kuota',
   'journey.code': 'Menerima kode billing',
   'journey.pay': 'Membayar sebelum batas waktu',
+  'journey.access': 'Masuk dan mengunggah dokumen',
   'readiness.ready': 'siap',
   'readiness.at-risk': 'berisiko',
   'readiness.not-ready': 'belum siap',
@@ -164,6 +165,15 @@ export const id: Record<MessageKey, string> = {
   'finding.pay.untested': 'Tidak ada pembayaran yang masuk ke layanan pada uji ini.',
   'finding.pay.ready':
     'Setiap pembayaran tercatat pada tepat satu permohonan, dan tidak ada permohonan lunas yang kadaluarsa.',
+  'finding.access.untested': 'Pengujian ini tidak mematikan layanan di balik login atau unggah dokumen.',
+  'finding.access.silent.login':
+    'Pemohon yang masuk (login) menunggu {seconds} detik (persentil ke-95) sebelum aplikasi memberi keterangan yang berguna; sasarannya {limit} detik{metRuns}.',
+  'finding.access.silent.reset':
+    'Pemohon yang mengatur ulang kata sandi menunggu {seconds} detik (persentil ke-95) sebelum aplikasi memberi keterangan yang berguna; sasarannya {limit} detik{metRuns}.',
+  'finding.access.silent.upload':
+    'Pemohon yang mengunggah dokumen menunggu {seconds} detik (persentil ke-95) sebelum aplikasi memberi keterangan yang berguna; sasarannya {limit} detik{metRuns}.',
+  'finding.access.ready':
+    'Selama layanan di balik login dan unggah dokumen mati, setiap pemohon diberi tahu dalam {seconds} detik (persentil ke-95) untuk mencoba lagi nanti atau datang ke kantor.',
   'session.PAGI': 'sesi pagi',
   'session.SIANG': 'sesi siang',
   'section.budget': 'Anggaran kesalahan',

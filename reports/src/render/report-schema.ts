@@ -15,7 +15,7 @@ const Readiness = Type.Union([
 ]);
 
 export const JourneyJson = Type.Object({
-  id: Type.Union([Type.Literal('seat'), Type.Literal('code'), Type.Literal('pay')]),
+  id: Type.Union([Type.Literal('seat'), Type.Literal('code'), Type.Literal('pay'), Type.Literal('access')]),
   readiness: Readiness,
   /** The journey's sentence in the report's language. */
   text: Type.String(),

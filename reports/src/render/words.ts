@@ -21,6 +21,8 @@ export function findingText(tr: Translator, finding: Finding): string {
     } else if (name === 'date' && typeof value === 'string') params[name] = tr.date(value);
     else if (name === 'session' && typeof value === 'string') {
       params[name] = tr.has(`session.${value}`) ? tr.t(`session.${value}` as 'session.PAGI') : value;
+    } else if ((name === 'seconds' || name === 'limit') && typeof value === 'number') {
+      params[name] = tr.number(value, 1);
     } else params[name] = typeof value === 'number' ? tr.number(value, 0) : value;
   }
   // "in 3 of 5 runs" only where there were several runs to count over.

@@ -4,14 +4,15 @@
 // receiving). undici was replaced for CPU per request (issue 13; bench/runner.ts measures it).
 import { RemoteTargetRefusedError } from '../errors.ts';
 import {
+  answerHeader,
   Connection,
   type ConnectTiming,
   EarlyCloseError,
   type Exchange,
-  findHeader,
   headerMap,
 } from './connection.ts';
 import { classifyNetworkError, RequestTimeoutError } from './errors.ts';
+import { splitHeaderText } from './parse.ts';
 
 export interface Timings {
   blocked: number;
@@ -26,10 +27,12 @@ export interface Timings {
 export interface RawResponse {
   status: number;
   statusText: string;
-  /** Header names and values as they came on the wire (name, value, ...). */
-  rawHeaders: readonly string[];
+  /** Header names and values as they came on the wire (name, value, ...): split on first read. */
+  readonly rawHeaders: readonly string[];
   /** By lower-case name: built on first read (most answers are never asked for theirs). */
   readonly headers: Record<string, string | string[] | undefined>;
+  /** One header by its lower-case name, without splitting the header lines when it is known absent. */
+  header(lower: string): string | string[] | undefined;
   body: Buffer | null;
   timings: Timings;
   error: string;
@@ -58,28 +61,32 @@ export function isLoopbackHost(hostname: string): boolean {
 class WireResponse implements RawResponse {
   status = 0;
   statusText = '';
-  rawHeaders: readonly string[] = NO_HEADERS;
+  /** The header lines as they came, and which of Set-Cookie and Location are among them. */
+  headerText = '';
+  headerFlags = 0;
   body: Buffer | null = null;
   timings: Timings;
   error = '';
   errorCode = 0;
   bytesSent = 0;
   bytesReceived = 0;
+  private raw: readonly string[] | null = null;
   private map: Record<string, string | string[] | undefined> | null = null;
   constructor(timings: Timings) {
     this.timings = timings;
+  }
+  get rawHeaders(): readonly string[] {
+    this.raw ??= splitHeaderText(this.headerText);
+    return this.raw;
   }
   get headers(): Record<string, string | string[] | undefined> {
     this.map ??= headerMap(this.rawHeaders);
     return this.map;
   }
-}
-
-const NO_HEADERS: readonly string[] = Object.freeze([]);
-
-/** One header of an answer by its lower-case name, without building the header map. */
-export function responseHeader(raw: RawResponse, lower: string): string | string[] | undefined {
-  return findHeader(raw.rawHeaders, lower);
+  header(lower: string): string | string[] | undefined {
+    if (this.raw !== null) return this.headers[lower];
+    return answerHeader(this.headerText, this.headerFlags, lower);
+  }
 }
 
 const ZERO_TIMINGS: Timings = {
@@ -105,7 +112,8 @@ class PendingRequest implements Exchange {
   endAt = 0;
   status = 0;
   statusText = '';
-  rawHeaders: string[] = NO_HEADERS as string[];
+  headerText = '';
+  headerFlags = 0;
   chunks: Buffer[] | null = null;
   bodyBytes = 0;
   receivedBytes = 0;
@@ -193,7 +201,8 @@ class PendingRequest implements Exchange {
     });
     answer.status = this.status;
     answer.statusText = this.statusText;
-    answer.rawHeaders = this.rawHeaders;
+    answer.headerText = this.headerText;
+    answer.headerFlags = this.headerFlags;
     if (!this.discardBody)
       answer.body =
         chunks === null

@@ -1,10 +1,16 @@
-// One keep-alive HTTP/1.1 connection of the runner (node:net or node:tls, responses read by
-// http-parser-js, as autocannon reads them): one request at a time, no pipelining. Every phase is
+// One keep-alive HTTP/1.1 connection of the runner (node:net or node:tls, responses read by parse.ts):
+// one request at a time, no pipelining. Every phase is
 // timestamped where it happens: the first and the last byte of an answer at the entry of the socket's
 // read callback, before any parsing, so nothing the runner does counts as the target's time.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { HTTPParser } from 'http-parser-js';
+import {
+  HAS_LOCATION,
+  HAS_SET_COOKIE,
+  type ResponseHandler,
+  ResponseParser,
+  splitHeaderText,
+} from './parse.ts';
 
 /** A request as the connection writes it, with what it hands back. */
 export interface Exchange {
@@ -20,8 +26,10 @@ export interface Exchange {
   endAt: number;
   status: number;
   statusText: string;
-  /** Header names and values as they came (name, value, name, value ...): turned into a map on demand. */
-  rawHeaders: string[];
+  /** The header lines as they came (latin1): split (splitHeaderText) and mapped only on demand. */
+  headerText: string;
+  /** Which of Set-Cookie and Location the answer has (parse.ts's HAS_* bits). */
+  headerFlags: number;
   /** The body as it came, or null while none has (never filled when discardBody). */
   chunks: Buffer[] | null;
   bodyBytes: number;
@@ -48,6 +56,20 @@ export interface ConnectTiming {
   readyAt: number;
 }
 
+/**
+ * One header of an answer without splitting its header lines when the parser saw it is absent: the client
+ * asks every answer for Set-Cookie and Location, and most answers have neither.
+ */
+export function answerHeader(
+  headerText: string,
+  headerFlags: number,
+  lower: string,
+): string | string[] | undefined {
+  if (lower === 'set-cookie' && (headerFlags & HAS_SET_COOKIE) === 0) return undefined;
+  if (lower === 'location' && (headerFlags & HAS_LOCATION) === 0) return undefined;
+  return headerText === '' ? undefined : findHeader(splitHeaderText(headerText), lower);
+}
+
 /** Headers by lower-case name; a repeated header's values in an array, in order. */
 export function headerMap(raw: readonly string[]): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
@@ -62,10 +84,7 @@ export function headerMap(raw: readonly string[]): Record<string, string | strin
   return headers;
 }
 
-/**
- * One header (`lower`: its name in lower case) without building the map: the client asks every answer
- * for Set-Cookie and Location, and most answers have neither.
- */
+/** One header (`lower`: its name in lower case) of raw names and values, without building the map. */
 export function findHeader(raw: readonly string[], lower: string): string | string[] | undefined {
   let found: string | string[] | undefined;
   const first = lower.charCodeAt(0);
@@ -85,17 +104,15 @@ export function findHeader(raw: readonly string[], lower: string): string | stri
 /** The size of the buffer a plain-TCP connection reads into (net's `onread`): reused for every read. */
 const READ_BUFFER_BYTES = 64 * 1024;
 
-export class Connection {
+export class Connection implements ResponseHandler {
   readonly socket: Socket;
   readonly timing: ConnectTiming;
   /** Answers served so far: a closed reused connection may be retried, a fresh one may not. */
   served = 0;
   ready = false;
   closed = false;
-  /** Whether the server lets it stay open after the current answer. */
-  keepAlive = true;
   current: Exchange | null = null;
-  private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
+  private readonly parser = new ResponseParser(this);
   private readonly onReady: (connection: Connection, error: Error | null) => void;
   private readonly onFree: (connection: Connection) => void;
   private readonly onGone: (connection: Connection) => void;
@@ -125,7 +142,7 @@ export class Connection {
     } else {
       // net's `onread`: reads land in one reused buffer and reach read() directly, without the readable
       // stream's per-read Buffer and 'data' event (CPU per request, issue 13). Body bytes that are kept
-      // are copied out (kOnBody below), since the buffer is overwritten by the next read.
+      // are copied out (onResponseBody), since the buffer is overwritten by the next read.
       this.copyBody = true;
       this.socket = netConnect({
         host,
@@ -147,36 +164,43 @@ export class Connection {
     if (!this.copyBody) this.socket.on('data', (chunk: Buffer) => this.read(chunk, chunk.length));
     this.socket.on('error', (error: Error) => this.fail(error));
     this.socket.on('close', () => this.fail(null));
-    this.parser[HTTPParser.kOnHeadersComplete] = (info) => {
-      const ex = this.current;
-      if (!ex) return 1;
-      ex.status = info.statusCode;
-      ex.statusText = info.statusMessage;
-      ex.rawHeaders = info.headers as string[];
-      this.keepAlive = info.shouldKeepAlive;
-      // RFC 9112 6.3: no body after HEAD, 1xx, 204 and 304, whatever the headers announce.
-      const noBody = ex.isHead || info.statusCode < 200 || info.statusCode === 204 || info.statusCode === 304;
-      return noBody ? 1 : 0;
-    };
-    this.parser[HTTPParser.kOnBody] = (chunk: Buffer) => {
-      const ex = this.current;
-      if (!ex) return;
-      ex.bodyBytes += chunk.length;
-      if (ex.discardBody) return;
-      const kept = this.copyBody ? Buffer.from(chunk) : chunk;
-      if (ex.chunks === null) ex.chunks = [kept];
-      else ex.chunks.push(kept);
-    };
-    this.parser[HTTPParser.kOnMessageComplete] = () => {
-      const ex = this.current;
-      if (!ex) return;
-      ex.endAt = this.dataAt;
-      this.current = null;
-      this.served++;
-      ex.done(null);
-      if (!this.keepAlive) this.destroy();
-      else this.onFree(this);
-    };
+  }
+
+  onResponseHead(parser: ResponseParser): boolean {
+    const ex = this.current;
+    if (!ex) return true; // nothing asked for it: its body, if any, is skipped
+    ex.status = parser.status;
+    ex.statusText = parser.statusText;
+    ex.headerText = parser.headerText;
+    ex.headerFlags = parser.headerFlags;
+    return ex.isHead;
+  }
+
+  onResponseBody(buffer: Buffer, start: number, end: number): void {
+    const ex = this.current;
+    if (!ex) return;
+    ex.bodyBytes += end - start;
+    if (ex.discardBody) return;
+    const kept = this.copyBody
+      ? Buffer.copyBytesFrom(buffer, start, end - start)
+      : buffer.subarray(start, end);
+    if (ex.chunks === null) ex.chunks = [kept];
+    else ex.chunks.push(kept);
+  }
+
+  onResponseComplete(keepAlive: boolean): boolean {
+    const ex = this.current;
+    if (!ex) return !this.closed;
+    ex.endAt = this.dataAt;
+    this.current = null;
+    this.served++;
+    ex.done(null);
+    if (!keepAlive) {
+      this.destroy();
+      return false;
+    }
+    this.onFree(this);
+    return true;
   }
 
   private connected(): void {
@@ -210,7 +234,7 @@ export class Connection {
       ex.receivedBytes += bytes;
     }
     const result = this.parser.execute(chunk, 0, bytes);
-    if (result instanceof Error) {
+    if (result !== null) {
       const error = new Error(`malformed HTTP response: ${result.message}`);
       this.fail(error);
       this.socket.destroy();
@@ -227,8 +251,7 @@ export class Connection {
     const ex = this.current;
     if (ex) {
       // A body read until the connection closes ends here.
-      if (error === null && ex.status !== 0 && this.parser.finish() === undefined && this.current === null)
-        return;
+      if (error === null && ex.status !== 0 && this.parser.finish() && this.current === null) return;
       this.current = null;
       ex.done(error ?? new EarlyCloseError(ex.firstByteAt === 0));
     } else if (!wasReady && error) {

@@ -3,7 +3,7 @@
 
 import { parseDuration } from '../duration.ts';
 import { IterationInterruptedError, SyncApiRefusedError, UnsupportedFeatureError } from '../errors.ts';
-import { type RawResponse, responseHeader } from '../http/client.ts';
+import type { RawResponse } from '../http/client.ts';
 import { CookieJar } from '../http/cookies.ts';
 import { Series, type Tags } from '../metrics/registry.ts';
 import { DEFAULT_USER_AGENT } from '../options.ts';
@@ -409,8 +409,8 @@ export async function asyncRequest(
       discardBody: responseType === 'none',
     });
     recordHop(rt, ctx, raw, hop.method, params, name);
-    if (raw.status !== 0) jar.receive(hop.target.url, responseHeader(raw, 'set-cookie'));
-    const location = REDIRECTS.has(raw.status) ? responseHeader(raw, 'location') : undefined;
+    if (raw.status !== 0) jar.receive(hop.target.url, raw.header('set-cookie'));
+    const location = REDIRECTS.has(raw.status) ? raw.header('location') : undefined;
     if (typeof location !== 'string' || redirects >= maxRedirects) {
       if (REDIRECTS.has(raw.status) && typeof location === 'string' && maxRedirects > 0 && !redirectWarned) {
         redirectWarned = true;

@@ -324,6 +324,8 @@ class OriginPool {
 /** What a request needs from its URL, and the head last built for it. */
 interface UrlParts {
   origin: string;
+  /** The pool of its origin, once a request was sent to it. */
+  pool: OriginPool | null;
   path: string;
   host: string;
   last: { headers: object; method: string; built: { head: string; bytes: number } } | null;
@@ -359,7 +361,7 @@ export class HttpClient {
   }
 
   private watchDeadline(request: PendingRequest, timeoutMs: number): void {
-    request.deadline = performance.now() + timeoutMs;
+    request.deadline = request.queuedAt + timeoutMs;
     this.deadlineTimer ??= setInterval(() => this.expire(), 50).unref();
   }
 
@@ -426,13 +428,17 @@ export class HttpClient {
     const { url } = request;
     let parts = this.urlParts.get(url);
     if (!parts) {
-      parts = { origin: url.origin, path: url.pathname + url.search, host: url.host, last: null };
+      parts = { origin: url.origin, pool: null, path: url.pathname + url.search, host: url.host, last: null };
       this.urlParts.set(url, parts);
     }
-    let pool = this.pools.get(parts.origin);
-    if (!pool) {
-      pool = new OriginPool(url, () => this.connectionLimit);
-      this.pools.set(parts.origin, pool);
+    let pool = parts.pool;
+    if (pool === null) {
+      pool = this.pools.get(parts.origin) ?? null;
+      if (pool === null) {
+        pool = new OriginPool(url, () => this.connectionLimit);
+        this.pools.set(parts.origin, pool);
+      }
+      parts.pool = pool;
     }
     const { head, bytes } = this.headOf(request, parts);
     const origin = pool;

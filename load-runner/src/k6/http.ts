@@ -96,6 +96,10 @@ export interface Target {
   href: string;
   remoteIp: string;
   remotePort: number;
+  /** The HTTP client that let this URL through its loopback guard (checked once per client). */
+  allowedBy: object | null;
+  /** The series its last request's samples went to, and what they were chosen by. */
+  last: { base: Tags; method: string; name: string; outcome: number; series: HttpSeries } | null;
 }
 
 /** Targets by URL text: scripts hit the same few URLs again and again (the URL objects are never mutated). */
@@ -110,6 +114,8 @@ function targetOf(href: string): Target {
       href: url.href,
       remoteIp: url.hostname.replace(/^\[|\]$/g, ''),
       remotePort: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      allowedBy: null,
+      last: null,
     };
     if (targetCache.size >= 10_000) targetCache.clear(); // unbounded URL sets (ids in paths) just miss
     targetCache.set(href, target);
@@ -159,6 +165,7 @@ const MAX_CACHED = 1000;
 
 function httpSeriesFor(
   rt: Runtime,
+  target: Target,
   base: Tags,
   method: string,
   name: string,
@@ -166,6 +173,20 @@ function httpSeriesFor(
   expected: boolean | null,
   extraTags: Record<string, string> | undefined,
 ): HttpSeries {
+  // status (0..999) and expected (null / false / true) in one number.
+  const outcome = raw.status * 3 + (expected === null ? 0 : expected ? 2 : 1);
+  const last = target.last;
+  // A request like the URL's last one (the usual case) finds its series without a map lookup.
+  if (
+    last !== null &&
+    last.outcome === outcome &&
+    last.base === base &&
+    last.method === method &&
+    last.name === name &&
+    !extraTags &&
+    !raw.errorCode
+  )
+    return last.series;
   if (extraTags || raw.errorCode) {
     let byKey = keyedSeriesCache.get(base);
     if (!byKey) {
@@ -198,13 +219,12 @@ function httpSeriesFor(
     byOutcome = new Map();
     byMethod.set(method, byOutcome);
   }
-  // status (0..999) and expected (null / false / true) in one number.
-  const outcome = raw.status * 3 + (expected === null ? 0 : expected ? 2 : 1);
   let series = byOutcome.get(outcome);
   if (!series) {
     series = newHttpSeries(rt, base, method, name, raw, expected, undefined);
     byOutcome.set(outcome, series);
   }
+  target.last = { base, method, name, outcome, series };
   return series;
 }
 
@@ -324,6 +344,7 @@ let redirectWarned = false;
  */
 function recordHop(
   rt: Runtime,
+  target: Target,
   ctx: IterationContext | undefined,
   raw: RawResponse,
   method: string,
@@ -345,13 +366,25 @@ function recordHop(
         : null;
   const base = ctx ? ctx.tags : rt.testTags;
   if (expected === false && ctx) ctx.scenario.failures++;
-  const series = httpSeriesFor(rt, base, method, name, raw, expected, params?.tags);
+  const series = httpSeriesFor(rt, target, base, method, name, raw, expected, params?.tags);
   emit(rt, raw, series, expected);
   // Open model: the latency as seen from when the iteration was due, beside the raw figure.
   if (ctx?.scheduled) {
     series.corrected ??= new Series(rt.health.corrected, series.duration.tags);
     rt.registry.record(series.corrected, raw.timings.duration + ctx.startLagMs);
   }
+}
+
+/** The loopback guard (RemoteTargetRefusedError stops the run), once per URL and client. */
+function allow(rt: Runtime, target: Target): void {
+  if (target.allowedBy === rt.http) return;
+  try {
+    rt.http.assertAllowed(target.url);
+  } catch (error) {
+    rt.abort(error as SyncApiRefusedError);
+    throw error;
+  }
+  target.allowedBy = rt.http;
 }
 
 export async function asyncRequest(
@@ -366,12 +399,7 @@ export async function asyncRequest(
   if (params) refuseUnsupportedParams(rt, params);
   const href = typeof target === 'string' ? target : target.url;
   let resolved = targetOf(href);
-  try {
-    rt.http.assertAllowed(resolved.url);
-  } catch (error) {
-    rt.abort(error as SyncApiRefusedError);
-    throw error;
-  }
+  allow(rt, resolved);
   const upper = method.toUpperCase();
   const userAgent = rt.options?.userAgent ?? DEFAULT_USER_AGENT;
   let headers: Record<string, string>;
@@ -408,7 +436,7 @@ export async function asyncRequest(
       timeoutMs: timeoutMs(params?.timeout),
       discardBody: responseType === 'none',
     });
-    recordHop(rt, ctx, raw, hop.method, params, name);
+    recordHop(rt, hop.target, ctx, raw, hop.method, params, name);
     if (raw.status !== 0) jar.receive(hop.target.url, raw.header('set-cookie'));
     const location = REDIRECTS.has(raw.status) ? raw.header('location') : undefined;
     if (typeof location !== 'string' || redirects >= maxRedirects) {
@@ -428,12 +456,7 @@ export async function asyncRequest(
       );
     }
     resolved = targetOf(new URL(location, hop.target.url).href);
-    try {
-      rt.http.assertAllowed(resolved.url);
-    } catch (error) {
-      rt.abort(error as SyncApiRefusedError);
-      throw error;
-    }
+    allow(rt, resolved);
     // As Go's client (k6's): 301/302/303 turn into a GET without body (HEAD stays HEAD); 307/308 repeat
     // the method and body. The request's own Cookie header is rebuilt from the jar for the new URL.
     const keep = raw.status === 307 || raw.status === 308;

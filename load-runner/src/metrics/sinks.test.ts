@@ -27,6 +27,32 @@ describe('trend sink (HdrHistogram)', () => {
     expect(sink.avg).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 9);
   });
 
+  it('counts values that round to 0 in its percentiles, also after more samples and a reset', () => {
+    const sink = new TrendSink();
+    const values: number[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const v = i % 3 === 0 ? 0 : i % 3 === 1 ? 0.0003 : 1 + (i % 100);
+      values.push(v);
+      sink.add(v);
+      if (i === 5000)
+        expect(sink.percentile(50)).toBeCloseTo(
+          exactPercentile(
+            [...values].sort((a, b) => a - b),
+            50,
+          ),
+          2,
+        );
+    }
+    values.sort((a, b) => a - b);
+    for (const p of [10, 50, 66, 67, 90, 99]) {
+      const exact = exactPercentile(values, p);
+      expect(Math.abs(sink.percentile(p) - exact)).toBeLessThanOrEqual(exact * 0.001 + 0.0005);
+    }
+    sink.reset();
+    sink.add(5);
+    expect(sink.percentile(50)).toBe(5);
+  });
+
   it('keeps its memory flat however many samples arrive', () => {
     const sink = new TrendSink();
     for (let i = 0; i < 10_000; i++) sink.add(i % 1000);

@@ -78,6 +78,12 @@ export class TrendSink implements Sink {
   sum = 0;
   min = 0;
   max = 0;
+  /**
+   * Values that round to 0 not yet in the histogram: most samples of http_req_connecting and
+   * http_req_tls_handshaking are 0 (reused connections), counted here and recorded in one go when a
+   * percentile is asked.
+   */
+  private zeros = 0;
   private readonly histogram = hdr.build({
     bitBucketSize: 32,
     autoResize: true,
@@ -97,7 +103,9 @@ export class TrendSink implements Sink {
     this.count++;
     this.sum += value;
     // HdrHistogram holds non-negative integers; negative custom-trend values only affect min/avg.
-    this.histogram.recordValue(value > 0 ? Math.round(value * SCALE) : 0);
+    const scaled = value > 0 ? Math.round(value * SCALE) : 0;
+    if (scaled === 0) this.zeros++;
+    else this.histogram.recordValue(scaled);
   }
 
   reset(): void {
@@ -105,6 +113,7 @@ export class TrendSink implements Sink {
     this.sum = 0;
     this.min = 0;
     this.max = 0;
+    this.zeros = 0;
     this.histogram.reset();
   }
 
@@ -121,6 +130,10 @@ export class TrendSink implements Sink {
     if (this.count === 0) return 0;
     if (p <= 0) return this.min;
     if (p >= 100) return this.max;
+    if (this.zeros > 0) {
+      this.histogram.recordValueWithCount(0, this.zeros);
+      this.zeros = 0;
+    }
     const value = this.histogram.getValueAtPercentile(p) / SCALE;
     return Math.min(this.max, Math.max(this.min, value));
   }

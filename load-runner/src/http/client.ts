@@ -12,7 +12,7 @@ import {
   headerMap,
 } from './connection.ts';
 import { classifyNetworkError, RequestTimeoutError } from './errors.ts';
-import { splitHeaderText } from './parse.ts';
+import { splitHeaderText } from './llhttp.ts';
 
 export interface Timings {
   blocked: number;

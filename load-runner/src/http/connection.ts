@@ -1,4 +1,4 @@
-// One keep-alive HTTP/1.1 connection of the runner (node:net or node:tls, responses read by parse.ts):
+// One keep-alive HTTP/1.1 connection of the runner (node:net or node:tls, responses read by llhttp.ts):
 // one request at a time, no pipelining. Every phase is
 // timestamped where it happens: the first and the last byte of an answer at the entry of the socket's
 // read callback, before any parsing, so nothing the runner does counts as the target's time.
@@ -10,7 +10,7 @@ import {
   type ResponseHandler,
   ResponseParser,
   splitHeaderText,
-} from './parse.ts';
+} from './llhttp.ts';
 
 /** A request as the connection writes it, with what it hands back. */
 export interface Exchange {
@@ -28,7 +28,7 @@ export interface Exchange {
   statusText: string;
   /** The header lines as they came (latin1): split (splitHeaderText) and mapped only on demand. */
   headerText: string;
-  /** Which of Set-Cookie and Location the answer has (parse.ts's HAS_* bits). */
+  /** Which of Set-Cookie and Location the answer has (llhttp.ts's HAS_* bits). */
   headerFlags: number;
   /** The body as it came, or null while none has (never filled when discardBody). */
   chunks: Buffer[] | null;

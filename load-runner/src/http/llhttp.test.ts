@@ -1,6 +1,6 @@
 import { HTTPParser } from 'http-parser-js';
 import { describe, expect, it } from 'vitest';
-import { type ResponseHandler, ResponseParser, splitHeaderText } from './parse.ts';
+import { type ResponseHandler, ResponseParser, splitHeaderText } from './llhttp.ts';
 
 interface Answer {
   status: number;
@@ -61,7 +61,7 @@ function parse(wire: string, cuts: number[], isHead = false): Outcome {
   return { answers: recorder.answers, error: false };
 }
 
-/** The same bytes through http-parser-js, the parser this one replaced (in one piece). */
+/** The same bytes through http-parser-js, the runner's parser before llhttp (in one piece). */
 function reference(wire: string, isHead = false): Outcome {
   const parser = new HTTPParser(HTTPParser.RESPONSE);
   const answers: Answer[] = [];
@@ -113,19 +113,18 @@ const SAME_AS_HTTP_PARSER_JS: Record<string, string> = {
   'Connection: close': 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx',
   'body to the end of the connection': 'HTTP/1.1 200 OK\r\nX-A: 1\r\n\r\nall of this',
   'LF line ends, blank lines before': '\r\n\nHTTP/1.1 201 Created\nContent-Length: 3\n\nabc',
-  'folded, odd and empty header lines':
-    'HTTP/1.1 200 OK\r\nX-Fold: one\r\n  two  \r\nnot a header\r\nX-Empty:\r\nX-Pad: \t v \t\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n',
+  'an empty last value': 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Empty:\r\n\r\n',
+  'empty and padded values': 'HTTP/1.1 200 OK\r\nX-Empty:\r\nX-Pad: \t v \t\r\nContent-Length: 0\r\n\r\n',
   'no reason phrase, repeated headers':
     'HTTP/1.1 302\r\nLocation: /a\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nContent-Length: 0\r\n\r\n',
   '204 and 304 have no body':
     'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\n',
-  'the same length twice': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok',
   'a bad status line': 'HTTP/1.1 OK\r\n\r\n',
   'a CR inside a header line': 'HTTP/1.1 200 OK\r\nX-A: 1\r2\r\nContent-Length: 0\r\n\r\n',
   'two different lengths': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok',
 };
 
-describe('response parser', () => {
+describe('response parser (llhttp)', () => {
   for (const [name, wire] of Object.entries(SAME_AS_HTTP_PARSER_JS)) {
     it(`reads answers as http-parser-js did, however the reads cut them: ${name}`, () => {
       const expected = reference(wire);
@@ -180,12 +179,30 @@ describe('response parser', () => {
     expect(upgraded.answers.map((a) => [a.status, a.keepAlive])).toEqual([[101, false]]);
   });
 
-  it('refuses a length that is not a decimal number, and more than 80 KiB of an unfinished head', () => {
+  it('refuses a length that is not a decimal number, and a head over 80 KiB however the reads cut it', () => {
     expect(parse('HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n', []).error).toBe(true);
     const big = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(90 * 1024)}\r\n\r\n`;
-    expect(parse(big, [85 * 1024]).error).toBe(true);
-    expect(parse(big, [60 * 1024]).error).toBe(false);
+    for (const cuts of [[], [60 * 1024], [85 * 1024]]) expect(parse(big, cuts).error).toBe(true);
+    const large = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(60 * 1024)}\r\nContent-Length: 0\r\n\r\n`;
+    for (const cuts of [[], [30 * 1024]]) expect(parse(large, cuts).answers).toHaveLength(1);
   });
+
+  // Where llhttp is stricter than http-parser-js was: Node's own HTTP client refuses the same answers.
+  // (Go's client, k6's, accepts a folded line and a repeated equal length; no server of this project
+  // sends either.)
+  const REFUSED: Record<string, string> = {
+    'a folded header line (obs-fold)': 'HTTP/1.1 200 OK\r\nX-Fold: one\r\n  two\r\nContent-Length: 0\r\n\r\n',
+    'a line without a colon': 'HTTP/1.1 200 OK\r\nnot a header\r\nContent-Length: 0\r\n\r\n',
+    'a space in a name': 'HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n',
+    'the same length twice': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok',
+  };
+  for (const [name, wire] of Object.entries(REFUSED)) {
+    it(`refuses what http-parser-js let through, however the reads cut it: ${name}`, () => {
+      expect(reference(wire).error).toBe(false);
+      for (const cuts of cuttings(wire))
+        expect(parse(wire, cuts).error, `cut at ${cuts.join(',')}`).toBe(true);
+    });
+  }
 
   it('keeps header bytes as latin1 (one character per byte)', () => {
     const out = parse('HTTP/1.1 200 OK\r\nX-Name: caf\u00c3\u00a9\r\nContent-Length: 0\r\n\r\n', [20]);

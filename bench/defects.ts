@@ -18,7 +18,7 @@ const bin = fileURLToPath(new URL('../cli/bin/paspor-lab.ts', import.meta.url));
 interface Finished {
   exitCode: number | null;
   violations: Record<string, number>;
-  metrics: Record<string, { values: Record<string, number> }>;
+  metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
 }
 
 interface Case {
@@ -27,6 +27,17 @@ interface Case {
   /** The defect's own reason, read from a finished run; undefined when the run does not show it. */
   reason: (run: Finished) => string | undefined;
 }
+
+/** Why a run failed, in short: its violated invariants and the metrics whose thresholds broke. */
+const failedFor = (run: Finished): string => {
+  const broken = Object.entries(run.violations)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} ${n}`);
+  const thresholds = Object.entries(run.metrics)
+    .filter(([, m]) => Object.values(m.thresholds ?? {}).some((t) => !t.ok))
+    .map(([name]) => name);
+  return [...broken, ...thresholds].join(', ') || `exit ${run.exitCode}`;
+};
 
 const invariant = (name: string) => (run: Finished) =>
   (run.violations[name] ?? 0) > 0 ? `${name} ${run.violations[name]}` : undefined;
@@ -146,6 +157,7 @@ for (const c of cases) {
   let reproduced = 0;
   let falseAlarms = 0;
   const seen: string[] = [];
+  const alarms: string[] = [];
   for (let i = 0; i < runs; i++) {
     const run = await runOnce(c.scenario, ['--defects', c.defect]);
     const why = run.exitCode === 99 ? c.reason(run) : undefined;
@@ -153,7 +165,11 @@ for (const c of cases) {
     if (i < 3 || !why) seen.push(why ?? `missed (exit ${run.exitCode})`);
     if (control) {
       const hardened = await runOnce(c.scenario, ['--profile', 'hardened']);
-      if (hardened.exitCode !== 0) falseAlarms++;
+      if (hardened.exitCode !== 0) {
+        falseAlarms++;
+        alarms.push(failedFor(hardened));
+        process.stderr.write(`  hardened failed: ${failedFor(hardened)}\n`);
+      }
     }
     process.stderr.write(`${c.defect}: ${i + 1}/${runs} ${why ?? 'missed'}\n`);
   }
@@ -161,7 +177,9 @@ for (const c of cases) {
     c.defect,
     c.scenario,
     `${reproduced}/${runs}`,
-    control ? `${falseAlarms}/${runs}` : '-',
+    control
+      ? `${falseAlarms}/${runs}${alarms.length > 0 ? ` (${[...new Set(alarms)].join('; ')})` : ''}`
+      : '-',
     seen.slice(0, 4).join('; '),
   ]);
 }

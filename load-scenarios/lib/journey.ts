@@ -387,6 +387,18 @@ export interface NewUser extends Applicant {
   email: string;
 }
 
+/** The simulated mailbox of `email` (admin, simulation mode): the user reading their e-mail. */
+export function readMailbox(t: Target, email: string): Promise<Response> {
+  return request(
+    'admin',
+    'mailbox',
+    'GET',
+    `${t.apiUrl}/admin/mailbox?email=${encodeURIComponent(email)}`,
+    undefined,
+    admin(t),
+  );
+}
+
 /** Registers an account, activates it from the simulated mailbox, logs in and adds one applicant. */
 export async function registerUser(t: Target, suffix: string): Promise<NewUser | null> {
   const email = `smoke-${suffix}@example.test`;
@@ -403,14 +415,7 @@ export async function registerUser(t: Target, suffix: string): Promise<NewUser |
   const accountId = json<{ accountId: string }>(created)?.accountId;
   if (!check(created, { 'registration answers 201': (r) => r.status === 201 }) || !accountId) return null;
 
-  const mailbox = await request(
-    'admin',
-    'mailbox',
-    'GET',
-    `${t.apiUrl}/admin/mailbox?email=${encodeURIComponent(email)}`,
-    undefined,
-    admin(t),
-  );
+  const mailbox = await readMailbox(t, email);
   const code = activationCode(mailbox.body);
   if (!check(code, { 'the activation code arrives in the mailbox': (c) => c !== null }) || code === null)
     return null;

@@ -3,7 +3,7 @@
 // request; whether its answer told the user anything is what the scenario measures.
 import type { Target } from './env.ts';
 import { json, type Response, request, retryAfterMs, sendFile } from './http.ts';
-import type { SeedAnswer } from './journey.ts';
+import { readMailbox, type SeedAnswer } from './journey.ts';
 
 export interface Login {
   email: string;
@@ -104,14 +104,7 @@ export async function confirmReset(
 
 /** The newest reset code in the simulated mailbox of `email` (the user reading their e-mail), or null. */
 export async function resetCode(t: Target, email: string): Promise<string | null> {
-  const res = await request(
-    'admin',
-    'mailbox',
-    'GET',
-    `${t.apiUrl}/admin/mailbox?email=${encodeURIComponent(email)}`,
-    undefined,
-    admin(t),
-  );
+  const res = await readMailbox(t, email);
   const messages = json<{ messages?: { subject?: string; code?: string }[] }>(res)?.messages ?? [];
   const resets = messages.filter((m) => m.subject?.startsWith('Reset') && typeof m.code === 'string');
   return resets[resets.length - 1]?.code ?? null;

@@ -146,7 +146,7 @@ async function holdSeat(
         );
       case 'slot-full':
         // Refused at once, without the transaction: most attempts of a rush arrive after the quota is gone.
-        ctx.availability.forgetOffice(input.officeId);
+        ctx.availability.slotFull(seat);
         throw quotaExhausted();
     }
   }
@@ -176,7 +176,6 @@ async function holdSeat(
   };
   try {
     await variants.quotaRace.takeSeat(ctx, {
-      officeId: input.officeId,
       booking,
       remember: key !== undefined ? { key, requestHash: hash } : undefined,
     });

@@ -15,7 +15,6 @@ import { sleep } from '../storage/database.ts';
 import type { Defect } from './ids.ts';
 
 export interface SeatHold {
-  officeId: string;
   /** The row to write; its slotId is the seat taken. */
   booking: NewBooking;
   /** The Idempotency-Key to remember with it, if the request has one to honour. */
@@ -63,8 +62,8 @@ export const quotaRace: Defect<SeatTaking> = {
       // booking row; if the row cannot be written (NIK guard, idempotency race, hold cap) the seat is not
       // taken. Everyone in a rush wants the same slot, so its row is the hot lock: one statement holds it
       // from the seat's update to the commit with no round trip to the client in between.
-      // When the flow learns that a slot is full (the last seat taken, or none left), it forgets the
-      // office's cached calendar: the next look shows the slot red instead of sending more users at it.
+      // When the flow learns that a slot is full (the last seat taken, or none left), it tells the
+      // calendar cache, so the next look shows the slot red instead of sending more users at it.
       let seatsLeft: number;
       try {
         seatsLeft = await holdSeatInOneStatement(
@@ -74,10 +73,10 @@ export const quotaRace: Defect<SeatTaking> = {
           ctx.variants.quotaHoarding.capInWrite(ctx),
         );
       } catch (error) {
-        if (isRefusal(error, 'quota-exhausted')) ctx.availability.forgetOffice(hold.officeId);
+        if (isRefusal(error, 'quota-exhausted')) ctx.availability.slotFull(hold.booking.slotId);
         throw error;
       }
-      if (seatsLeft === 0) ctx.availability.forgetOffice(hold.officeId);
+      if (seatsLeft === 0) ctx.availability.slotFull(hold.booking.slotId);
     },
   },
 };

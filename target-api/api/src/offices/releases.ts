@@ -72,7 +72,7 @@ export async function openSlots(
       capacity !== undefined,
     ],
   );
-  ctx.availability.forgetOffice(office.id);
+  ctx.availability.quotaChanged(office.id);
   await ctx.db.query(
     'INSERT INTO release_events (office_id, trigger, dates, released_at) VALUES ($1, $2, $3, $4)',
     [office.id, trigger, dates, now],

@@ -194,8 +194,10 @@ describe(`durability on ${ENGINE}`, () => {
       }
     });
     await Promise.all(attempts);
+    // Fewer than 20 answered (a loaded machine sheds most of the burst): the process was never killed,
+    // so say so instead of waiting for an exit that will not come.
+    expect(killed, `only ${acknowledged.length} bookings were answered 201/202`).toBe(true);
     await exited(victim);
-    expect(killed).toBe(true);
     expect(acknowledged.length).toBeGreaterThanOrEqual(20);
 
     api = await startApi();
